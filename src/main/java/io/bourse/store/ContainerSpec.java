@@ -1,0 +1,14 @@
+package io.bourse.store;
+
+import java.util.List;
+
+/**
+ * A container and the body fields it is queried by (the embedded store indexes them; Cosmos indexes everything).
+ * The partition key is always the document's {@link Document#partitionKey()}; {@code partitionKeyPath} names it
+ * for Cosmos (e.g. {@code /pk}).
+ */
+public record ContainerSpec(String name, List<String> indexedFields, int defaultTtlSeconds) {
+  public static ContainerSpec of(String name, String... indexedFields) {
+    return new ContainerSpec(name, List.of(indexedFields), 0);
+  }
+}
