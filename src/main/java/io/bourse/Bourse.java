@@ -1,0 +1,93 @@
+package io.bourse;
+
+import io.bourse.config.BourseConfig;
+import io.bourse.config.ConfigLoader;
+import io.bourse.metrics.Metrics;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Launcher: {@code java -jar bourse.jar [--config FILE]}. Loads and validates configuration (every problem on its
+ * own line, exit code 2, no stack trace), starts the service, and stops it gracefully on SIGTERM/SIGINT.
+ */
+public final class Bourse {
+  private static final Logger log = LoggerFactory.getLogger(Bourse.class);
+
+  public static final int EXIT_CONFIG = 2;
+  public static final int EXIT_START_FAILED = 1;
+  public static final int EXIT_USAGE = 64;
+
+  private Bourse() {}
+
+  public static void main(String[] args) {
+    long t0 = System.nanoTime();
+    String configPath = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--config" -> {
+          if (i + 1 >= args.length) exit(EXIT_USAGE, List.of("--config needs a file path"));
+          configPath = args[++i];
+        }
+        case "serve" -> { /* the default command */ }
+        case "-h", "--help" -> exit(0, List.of("usage: java -jar bourse.jar [serve] [--config FILE]"));
+        default -> exit(EXIT_USAGE, List.of("unknown argument '" + args[i] + "'",
+            "usage: java -jar bourse.jar [serve] [--config FILE]"));
+      }
+    }
+
+    Metrics metrics = new Metrics();
+    Vertx vertx = Vertx.builder().with(metrics.applyTo(new VertxOptions())).withMetrics(metrics.factory()).build();
+    BourseConfig.Parsed parsed;
+    try {
+      // The main thread is not a Vert.x thread, so awaiting here blocks no event loop.
+      parsed = BourseConfig.parse(ConfigLoader.load(vertx, configPath, System.getenv()).await());
+    } catch (Exception e) {
+      vertx.close();
+      exit(EXIT_CONFIG, List.of("config: " + e.getMessage()));
+      return;
+    }
+    if (!parsed.valid()) {
+      vertx.close();
+      exit(EXIT_CONFIG, parsed.problems().all().stream().map(p -> "config error: " + p).toList());
+      return;
+    }
+    BourseConfig config = parsed.config();
+    if (config.clusterEnabled()) {
+      vertx.close();
+      exit(EXIT_CONFIG, List.of("config error: cluster.enabled: clustering is not available in this build yet"));
+    }
+
+    BourseApp app;
+    try {
+      app = BourseApp.start(vertx, config, metrics).await();
+    } catch (Exception e) {
+      log.error("Start-up failed: {}", e.toString());
+      vertx.close();
+      exit(EXIT_START_FAILED, List.of("start-up failed: " + e.getMessage()));
+      return;
+    }
+    log.info("Bourse {} ready on port {} in {} ms ({})", app.health().version(), app.httpPort(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), config);
+
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("Shutting down");
+      try {
+        // Shutdown-hook thread, not an event loop: waiting for the drain is the point.
+        app.stop().eventually(vertx::close).await(config.http().shutdownGraceSeconds() + 10L, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("Shutdown did not complete cleanly: {}", e.toString());
+      }
+    }, "bourse-shutdown"));
+  }
+
+  private static void exit(int code, List<String> lines) {
+    PrintStream out = code == 0 ? System.out : System.err;
+    lines.forEach(out::println);
+    System.exit(code);
+  }
+}

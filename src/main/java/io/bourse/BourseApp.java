@@ -1,0 +1,117 @@
+package io.bourse;
+
+import io.bourse.common.RequestIdBusInterceptors;
+import io.bourse.config.BourseConfig;
+import io.bourse.health.DependencyCheck;
+import io.bourse.health.HealthService;
+import io.bourse.http.ApiArea;
+import io.bourse.http.ApiRouterFactory;
+import io.bourse.http.HttpApiVerticle;
+import io.bourse.metrics.Metrics;
+import io.bourse.redis.RedisClients;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.redis.client.Redis;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running service on one Vert.x instance: shared clients (store, Redis), health, and the deployed verticles.
+ * The launcher and the integration tests start it the same way, so tests exercise the real wiring.
+ */
+public final class BourseApp {
+  private static final Logger log = LoggerFactory.getLogger(BourseApp.class);
+  public static final String CONTRACT_PATH = "openapi.yaml";
+
+  private final Vertx vertx;
+  private final BourseConfig config;
+  private final HealthService health;
+  private final List<String> deployments = new ArrayList<>();
+  private final AtomicInteger httpPort = new AtomicInteger(-1);
+  private Redis redis;
+
+  private BourseApp(Vertx vertx, BourseConfig config, HealthService health) {
+    this.vertx = vertx;
+    this.config = config;
+    this.health = health;
+  }
+
+  public static Future<BourseApp> start(Vertx vertx, BourseConfig config, Metrics metrics) {
+    BuildInfo build = BuildInfo.load();
+    RequestIdBusInterceptors.install(vertx);
+    BourseApp app = new BourseApp(vertx, config, new HealthService(vertx, build.version(), config.healthCheckTimeoutMs()));
+    return app.connectDependencies()
+        .compose(v -> Future.all(
+            OpenAPIContract.from(vertx, CONTRACT_PATH),
+            vertx.fileSystem().readFile(CONTRACT_PATH)))
+        .compose(loaded -> {
+          OpenAPIContract contract = loaded.resultAt(0);
+          Buffer contractText = loaded.resultAt(1);
+          ApiRouterFactory routers = new ApiRouterFactory(contract, contractText, config.http(), app.health,
+              metrics.registry(), app.apiAreas(), build.swaggerUiVersion());
+          return app.deploy("http", () -> new HttpApiVerticle(config.http(), routers, app.httpPort::set));
+        })
+        .map(v -> {
+          app.health.markStarted();
+          return app;
+        })
+        .recover(failure -> app.stop().transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  private Future<Void> connectDependencies() {
+    health.register(DependencyCheck.disabled("db"));
+    if (config.redis().configured()) {
+      redis = RedisClients.create(vertx, config.redis());
+    }
+    health.register(redis == null ? DependencyCheck.disabled("redis") : RedisClients.healthCheck(redis, config.redis()));
+    health.register(DependencyCheck.disabled("kafka"));
+    health.register(DependencyCheck.disabled("venue"));
+    return Future.succeededFuture();
+  }
+
+  private List<ApiArea> apiAreas() {
+    return List.of();
+  }
+
+  private Future<Void> deploy(String name, java.util.function.Supplier<io.vertx.core.Deployable> factory) {
+    int instances = config.instancesOf(name);
+    return vertx.deployVerticle(factory, new DeploymentOptions().setInstances(instances)).map(id -> {
+      deployments.add(id);
+      log.info("Deployed {} x{}", name, instances);
+      return null;
+    });
+  }
+
+  /**
+   * Graceful stop: readiness turns 503 first, then verticles are undeployed in reverse order (the HTTP servers stop
+   * accepting and drain in-flight requests), then shared clients close.
+   */
+  public Future<Void> stop() {
+    health.markDraining();
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      chain = chain.compose(v -> vertx.undeploy(id).recover(e -> {
+        log.warn("Undeploy of {} failed: {}", id, e.toString());
+        return Future.succeededFuture();
+      }));
+    }
+    deployments.clear();
+    return chain.compose(v -> {
+      if (redis != null) redis.close();
+      return Future.<Void>succeededFuture();
+    });
+  }
+
+  public int httpPort() { return httpPort.get(); }
+
+  public HealthService health() { return health; }
+
+  public BourseConfig config() { return config; }
+}

@@ -1,0 +1,99 @@
+package io.bourse.config;
+
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The whole configuration, parsed once at start into typed records. Parsing never throws: every problem is collected
+ * with its key so the launcher can print them all and exit.
+ */
+public record BourseConfig(String dataDir, HttpConfig http, Map<String, Integer> verticleInstances,
+                           boolean rateLimitEnabled, RedisConfig redis, String kafkaBootstrap, boolean clusterEnabled,
+                           long healthCheckTimeoutMs, JsonObject storeSection, JsonObject authSection,
+                           JsonObject raw) {
+
+  /** Verticle names that can be scaled with {@code verticles.<name>.instances}. */
+  public static final Set<String> VERTICLES = Set.of("http");
+
+  private static final Set<String> TOP_LEVEL_KEYS = Set.of(
+      "dataDir", "http", "verticles", "rateLimit", "redis", "kafka", "cluster", "health", "store", "auth");
+
+  /** Redis is optional: features that use it fall back to in-process state unless {@code required} is set. */
+  public record RedisConfig(String url, boolean required, int maxPoolSize) {
+    public boolean configured() { return url != null && !url.isBlank(); }
+
+    @Override
+    public String toString() {
+      // The URL may carry a password; never let it reach a log line through toString.
+      return "RedisConfig[configured=" + configured() + ", required=" + required + ", maxPoolSize=" + maxPoolSize + "]";
+    }
+  }
+
+  public record Parsed(BourseConfig config, ConfigProblems problems) {
+    public boolean valid() { return problems.isEmpty(); }
+  }
+
+  public static Parsed parse(JsonObject json) {
+    ConfigProblems problems = new ConfigProblems();
+    for (String key : new TreeSet<>(json.fieldNames())) {
+      if (!TOP_LEVEL_KEYS.contains(key)) {
+        problems.add(key, "unknown key (known: " + new TreeSet<>(TOP_LEVEL_KEYS) + ")");
+      }
+    }
+    String dataDir = problems.stringIn(json, "", "dataDir", "./data");
+    if (dataDir == null || dataDir.isBlank()) problems.add("dataDir", "must not be empty");
+
+    HttpConfig http = HttpConfig.from(problems.section(json, "", "http"), problems);
+
+    JsonObject verticles = problems.section(json, "", "verticles");
+    Map<String, Integer> instances = new LinkedHashMap<>();
+    for (String name : new TreeSet<>(verticles.fieldNames())) {
+      if (!VERTICLES.contains(name)) {
+        problems.add("verticles." + name, "unknown verticle (known: " + new TreeSet<>(VERTICLES) + ")");
+        continue;
+      }
+      JsonObject v = problems.section(verticles, "verticles.", name);
+      instances.put(name, problems.intIn(v, "verticles." + name + ".", "instances", 1, 1, 64));
+    }
+    for (String name : VERTICLES) instances.putIfAbsent(name, 1);
+
+    boolean rateLimit = problems.boolIn(problems.section(json, "", "rateLimit"), "rateLimit.", "enabled", true);
+
+    JsonObject redisSection = problems.section(json, "", "redis");
+    String redisUrl = problems.stringIn(redisSection, "redis.", "url", "");
+    if (redisUrl != null && !redisUrl.isBlank() && !redisUrl.matches("rediss?://.+")) {
+      // Do not echo the value: it may contain a password.
+      problems.add("redis.url", "must start with redis:// or rediss://");
+    }
+    RedisConfig redis = new RedisConfig(redisUrl,
+        problems.boolIn(redisSection, "redis.", "required", false),
+        problems.intIn(redisSection, "redis.", "maxPoolSize", 8, 1, 256));
+
+    String kafka = problems.stringIn(problems.section(json, "", "kafka"), "kafka.", "bootstrap", "");
+    if (kafka != null && !kafka.isBlank() && !kafka.matches("[A-Za-z0-9.\\-]+:\\d{1,5}(,[A-Za-z0-9.\\-]+:\\d{1,5})*")) {
+      problems.add("kafka.bootstrap", "must be host:port[,host:port...], got '" + kafka + "'");
+    }
+    boolean cluster = problems.boolIn(problems.section(json, "", "cluster"), "cluster.", "enabled", false);
+    long healthTimeout = problems.longIn(problems.section(json, "", "health"), "health.", "checkTimeoutMs", 2000, 50,
+        60_000);
+
+    BourseConfig config = new BourseConfig(dataDir, http, Map.copyOf(instances), rateLimit, redis, kafka, cluster,
+        healthTimeout, problems.section(json, "", "store"), problems.section(json, "", "auth"), json);
+    return new Parsed(config, problems);
+  }
+
+  public int instancesOf(String verticle) {
+    return verticleInstances.getOrDefault(verticle, 1);
+  }
+
+  @Override
+  public String toString() {
+    // raw/store/auth sections hold secrets (Cosmos key, admin password); keep them out of any log line.
+    return "BourseConfig[dataDir=" + dataDir + ", http=" + http + ", verticles=" + verticleInstances
+        + ", rateLimitEnabled=" + rateLimitEnabled + ", redis=" + redis + ", kafkaConfigured="
+        + (kafkaBootstrap != null && !kafkaBootstrap.isBlank()) + ", cluster=" + clusterEnabled + "]";
+  }
+}

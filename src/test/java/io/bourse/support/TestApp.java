@@ -1,0 +1,65 @@
+package io.bourse.support;
+
+import io.bourse.BourseApp;
+import io.bourse.config.BourseConfig;
+import io.bourse.metrics.Metrics;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole service started in-process the way the launcher starts it (bundled defaults, then overrides), on a free
+ * port, with a web client pointed at it. A low blocked-thread threshold makes any blocking call on an event loop
+ * show up as a warning in the test log.
+ */
+public final class TestApp implements AutoCloseable {
+  public final Vertx vertx;
+  public final BourseApp app;
+  public final WebClient client;
+  public final Metrics metrics;
+  public final Path dataDir;
+
+  private TestApp(Vertx vertx, BourseApp app, WebClient client, Metrics metrics, Path dataDir) {
+    this.vertx = vertx;
+    this.app = app;
+    this.client = client;
+    this.metrics = metrics;
+    this.dataDir = dataDir;
+  }
+
+  public static TestApp start(JsonObject overrides) throws Exception {
+    Metrics metrics = new Metrics();
+    VertxOptions options = metrics.applyTo(new VertxOptions())
+        .setBlockedThreadCheckInterval(100)
+        .setMaxEventLoopExecuteTime(200)
+        .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS);
+    Vertx vertx = Vertx.builder().with(options).withMetrics(metrics.factory()).build();
+    Path dataDir = Files.createTempDirectory("bourse-test");
+    JsonObject json = new JsonObject(Files.readString(Path.of("conf/application.json")))
+        .mergeIn(new JsonObject().put("dataDir", dataDir.toString())
+            .put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1")), true)
+        .mergeIn(overrides, true);
+    BourseConfig.Parsed parsed = BourseConfig.parse(json);
+    if (!parsed.valid()) {
+      vertx.close();
+      throw new IllegalArgumentException("Test config invalid: " + parsed.problems().all());
+    }
+    BourseApp app = BourseApp.start(vertx, parsed.config(), metrics).await(30, TimeUnit.SECONDS);
+    WebClient client = WebClient.create(vertx, new WebClientOptions()
+        .setDefaultHost("127.0.0.1").setDefaultPort(app.httpPort()).setFollowRedirects(false));
+    return new TestApp(vertx, app, client, metrics, dataDir);
+  }
+
+  public int port() { return app.httpPort(); }
+
+  @Override
+  public void close() throws Exception {
+    client.close();
+    app.stop().eventually(vertx::close).await(30, TimeUnit.SECONDS);
+  }
+}
