@@ -6,11 +6,4 @@ package io.bourse.common;
  */
 public final class Addresses {
   private Addresses() {}
-
-  /** Request/reply: a verticle reports whether it is ready (used by /health/detailed). Suffix: verticle name. */
-  public static final String HEALTH_VERTICLE_PREFIX = "bourse.health.verticle.";
-
-  public static String verticleHealth(String verticleName) {
-    return HEALTH_VERTICLE_PREFIX + verticleName;
-  }
 }

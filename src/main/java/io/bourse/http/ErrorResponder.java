@@ -13,8 +13,13 @@ import io.vertx.ext.web.handler.HttpException;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,12 +73,16 @@ public final class ErrorResponder {
       return new Mapped(be.code(), be.getMessage(), be.details());
     }
     if (failure instanceof SchemaValidationException sve) {
-      return schemaViolation(sve);
+      return isBody(sve) ? schemaViolation(sve) : parameterViolation(sve);
     }
     if (failure instanceof ValidatorException ve) {
       return switch (ve.type()) {
         case MISSING_OPERATION -> new Mapped(ErrorCode.NOT_FOUND_ROUTE, null, null);
-        default -> new Mapped(ErrorCode.VAL_PARAMETER, ve.getMessage(), null);
+        case MISSING_REQUIRED_PARAMETER -> isBody(ve)
+            ? new Mapped(ErrorCode.VAL_SCHEMA, "A JSON request body is required",
+                new JsonArray().add(BourseException.detail("body", "missing")))
+            : parameterViolation(ve);
+        default -> parameterViolation(ve);
       };
     }
     if (failure instanceof DecodeException) {
@@ -85,7 +94,9 @@ public final class ErrorResponder {
     if (failure instanceof HttpException he) {
       status = he.getStatusCode();
     }
-    if (failure == null || failure instanceof HttpException) {
+    // A handler that chose a client-error status (e.g. CORS rejection: fail(403, e)) meant it; keep the status.
+    boolean clientError = status >= 400 && status < 500;
+    if (failure == null || failure instanceof HttpException || clientError) {
       return switch (status) {
         case 400 -> new Mapped(ErrorCode.VAL_PARAMETER, null, null);
         case 401 -> new Mapped(ErrorCode.AUTH_CREDENTIALS_MISSING, null, null);
@@ -102,23 +113,58 @@ public final class ErrorResponder {
     return new Mapped(ErrorCode.INTERNAL, null, null);
   }
 
-  private static Mapped schemaViolation(SchemaValidationException e) {
+  // vertx-openapi does not expose which part of the request failed, only its message ("...the request body...",
+  // "...query parameter limit..."); these two patterns are the one place that depends on that wording.
+  private static final Pattern PARAMETER = Pattern.compile("(query|path|header|cookie) parameter (\\S+?)[.\\s]");
+
+  private static boolean isBody(ValidatorException e) {
+    String message = e.getMessage();
+    return message != null && (message.contains("request body") || message.contains("required body"));
+  }
+
+  private static Mapped parameterViolation(ValidatorException e) {
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    Matcher m = PARAMETER.matcher(message + " ");
     JsonArray details = new JsonArray();
-    boolean unknownField = false;
-    OutputUnit unit = e.getOutputUnit();
-    List<OutputUnit> errors = unit == null || unit.getErrors() == null || unit.getErrors().isEmpty()
-        ? (unit == null ? List.of() : List.of(unit)) : unit.getErrors();
-    for (OutputUnit error : errors) {
-      String keyword = error.getKeywordLocation() == null ? "" : error.getKeywordLocation();
-      String field = pointerToField(error.getInstanceLocation());
-      if (keyword.endsWith("additionalProperties") || keyword.endsWith("unevaluatedProperties")) {
-        unknownField = true;
-      }
-      details.add(BourseException.detail(field, error.getError()));
+    if (m.find()) {
+      details.add(BourseException.detail(m.group(2), message));
     }
-    return unknownField
+    return new Mapped(ErrorCode.VAL_PARAMETER, message.isEmpty() ? null : message, details);
+  }
+
+  /**
+   * The schema validator also reports an additionalProperties error for a declared property whose value is invalid;
+   * a field is unknown only when additionalProperties is the sole complaint about it.
+   */
+  private static Mapped schemaViolation(SchemaValidationException e) {
+    OutputUnit unit = e.getOutputUnit();
+    List<OutputUnit> errors = unit == null ? List.of()
+        : (unit.getErrors() == null || unit.getErrors().isEmpty()) ? List.of(unit) : unit.getErrors();
+    Map<String, List<OutputUnit>> byField = new LinkedHashMap<>();
+    for (OutputUnit error : errors) {
+      byField.computeIfAbsent(pointerToField(error.getInstanceLocation()), k -> new ArrayList<>()).add(error);
+    }
+    JsonArray details = new JsonArray();
+    boolean onlyUnknownFields = !byField.isEmpty();
+    for (Map.Entry<String, List<OutputUnit>> entry : byField.entrySet()) {
+      List<OutputUnit> specific = entry.getValue().stream()
+          .filter(u -> !isAdditionalProperties(u) && !"#/properties".equals(u.getKeywordLocation()))
+          .toList();
+      if (specific.isEmpty()) {
+        details.add(BourseException.detail(entry.getKey(), "unknown field"));
+      } else {
+        onlyUnknownFields = false;
+        specific.forEach(u -> details.add(BourseException.detail(entry.getKey(), u.getError())));
+      }
+    }
+    return onlyUnknownFields
         ? new Mapped(ErrorCode.VAL_UNKNOWN_FIELD, null, details)
         : new Mapped(ErrorCode.VAL_SCHEMA, null, details);
+  }
+
+  private static boolean isAdditionalProperties(OutputUnit u) {
+    String keyword = u.getKeywordLocation() == null ? "" : u.getKeywordLocation();
+    return keyword.endsWith("additionalProperties") || keyword.endsWith("unevaluatedProperties");
   }
 
   private static String pointerToField(String pointer) {

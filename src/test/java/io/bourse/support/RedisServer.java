@@ -18,6 +18,7 @@ public final class RedisServer implements AutoCloseable {
   private final int port;
   private final Path dir;
   private Process process;
+  private volatile String password;
 
   private RedisServer(int port, Path dir) {
     this.port = port;
@@ -34,6 +35,7 @@ public final class RedisServer implements AutoCloseable {
 
   /** Starts (again) on the same port, e.g. after {@link #shutdown()}. */
   public void launch() throws IOException, InterruptedException {
+    password = null;
     process = new ProcessBuilder(List.of(Components.onPath("redis-server"), "--port", String.valueOf(port),
         "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()))
         .redirectErrorStream(true)
@@ -50,7 +52,15 @@ public final class RedisServer implements AutoCloseable {
   /** {@code SHUTDOWN NOSAVE}: the server goes away as it would in an outage. */
   public void shutdown() throws InterruptedException {
     command("SHUTDOWN", "NOSAVE");
-    if (process != null) process.waitFor();
+    if (process != null && !process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+  }
+
+  /** Turns on AUTH until the next {@link #launch()}; the fixture's own commands authenticate from then on. */
+  public void requirePassword(String newPassword) {
+    command("CONFIG", "SET", "requirepass", newPassword);
+    password = newPassword;
   }
 
   public int port() { return port; }
@@ -66,16 +76,26 @@ public final class RedisServer implements AutoCloseable {
         resp.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg).append("\r\n");
       }
       OutputStream out = socket.getOutputStream();
+      if (password != null) {
+        out.write(("*2\r\n$4\r\nAUTH\r\n$" + password.length() + "\r\n" + password + "\r\n")
+            .getBytes(StandardCharsets.UTF_8));
+      }
       out.write(resp.toString().getBytes(StandardCharsets.UTF_8));
       out.flush();
       InputStream in = socket.getInputStream();
-      StringBuilder line = new StringBuilder();
-      int c;
-      while ((c = in.read()) != -1 && c != '\r') line.append((char) c);
-      return line.toString();
+      if (password != null) readLine(in); // +OK of AUTH
+      return readLine(in);
     } catch (IOException e) {
       return null;
     }
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    int c;
+    while ((c = in.read()) != -1 && c != '\r') line.append((char) c);
+    if (c == '\r') in.read();
+    return line.toString();
   }
 
   @Override
