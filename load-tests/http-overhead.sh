@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# HTTP pipeline overhead: Bourse's /health/live (request id, metrics, contract validation, error mapping) against a
+# bare Vert.x handler returning the same JSON, one after the other in the same run, same wrk settings.
+# Usage: load-tests/http-overhead.sh [duration-seconds] [connections]   (needs wrk: apt-get install wrk)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${1:-15}
+CONNECTIONS=${2:-64}
+BOURSE_PORT=18181
+BARE_PORT=18182
+
+[ -f target/bourse.jar ] || mvn -B -q package -DskipTests
+mvn -B -q test-compile
+mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt >/dev/null
+
+workdir=$(mktemp -d)
+cleanup() { kill "${BOURSE_PID:-}" "${BARE_PID:-}" 2>/dev/null || true; rm -rf "$workdir"; }
+trap cleanup EXIT
+
+wait_ready() { for _ in $(seq 1 100); do curl -sf "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
+
+run_wrk() { # url -> requests/s
+  wrk -t2 -c"$CONNECTIONS" -d2s "$1" >/dev/null           # warm-up (JIT)
+  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$1" | tee "$workdir/last.txt" >&2
+  awk '/Requests\/sec/ {print $2}' "$workdir/last.txt"
+}
+
+BOURSE_HTTP_PORT=$BOURSE_PORT BOURSE_HTTP_HOST=127.0.0.1 BOURSE_DATA_DIR="$workdir/data" \
+  BOURSE_RATE_LIMIT_ENABLED=false BOURSE_LOG_LEVEL=WARN java -jar target/bourse.jar >"$workdir/bourse.log" 2>&1 &
+BOURSE_PID=$!
+wait_ready "http://127.0.0.1:$BOURSE_PORT/health/ready"
+echo "== Bourse /health/live" >&2
+bourse_rps=$(run_wrk "http://127.0.0.1:$BOURSE_PORT/health/live")
+kill $BOURSE_PID; wait $BOURSE_PID 2>/dev/null || true
+
+java -cp "target/classes:target/test-classes:$(cat target/test-classpath.txt)" io.bourse.bench.BareHttpServer \
+  $BARE_PORT 2 >"$workdir/bare.log" 2>&1 &
+BARE_PID=$!
+wait_ready "http://127.0.0.1:$BARE_PORT/"
+echo "== bare Vert.x handler" >&2
+bare_rps=$(run_wrk "http://127.0.0.1:$BARE_PORT/")
+
+python3 - "$bourse_rps" "$bare_rps" <<'PY'
+import sys
+bourse, bare = float(sys.argv[1]), float(sys.argv[2])
+print(f"bourse_rps={bourse:.0f} bare_rps={bare:.0f} ratio={bourse / bare:.2f}")
+PY
