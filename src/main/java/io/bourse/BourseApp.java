@@ -9,6 +9,9 @@ import io.bourse.http.ApiRouterFactory;
 import io.bourse.http.HttpApiVerticle;
 import io.bourse.metrics.Metrics;
 import io.bourse.redis.RedisClients;
+import io.bourse.store.DocumentStore;
+import io.bourse.store.DocumentStores;
+import io.bourse.store.StoreConfig;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -35,6 +38,7 @@ public final class BourseApp {
   private final List<String> deployments = new ArrayList<>();
   private final AtomicInteger httpPort = new AtomicInteger(-1);
   private Redis redis;
+  private DocumentStore store;
 
   private BourseApp(Vertx vertx, BourseConfig config, HealthService health) {
     this.vertx = vertx;
@@ -65,14 +69,28 @@ public final class BourseApp {
   }
 
   private Future<Void> connectDependencies() {
-    health.register(DependencyCheck.disabled("db"));
     if (config.redis().configured()) {
       redis = RedisClients.create(vertx, config.redis());
     }
     health.register(redis == null ? DependencyCheck.disabled("redis") : RedisClients.healthCheck(redis, config.redis()));
     health.register(DependencyCheck.disabled("kafka"));
     health.register(DependencyCheck.disabled("venue"));
-    return Future.succeededFuture();
+    return DocumentStores.create(vertx, config.store()).map(opened -> {
+      store = opened;
+      health.register(storeCheck(opened, config.store()));
+      return null;
+    });
+  }
+
+  private static DependencyCheck storeCheck(DocumentStore store, StoreConfig storeConfig) {
+    String kind = storeConfig.kind().name().toLowerCase(java.util.Locale.ROOT);
+    return new DependencyCheck() {
+      @Override public String name() { return "db"; }
+      @Override public boolean configured() { return true; }
+      // Orders, ledgers and users live here: without it the service cannot do anything useful.
+      @Override public boolean critical() { return true; }
+      @Override public Future<String> probe() { return store.ping().map(v -> kind); }
+    };
   }
 
   private List<ApiArea> apiAreas() {
@@ -105,11 +123,16 @@ public final class BourseApp {
     deployments.clear();
     return chain.compose(v -> {
       if (redis != null) redis.close();
-      return Future.<Void>succeededFuture();
+      return store == null ? Future.<Void>succeededFuture() : store.close().recover(e -> {
+        log.warn("Store close failed: {}", e.toString());
+        return Future.succeededFuture();
+      });
     });
   }
 
   public int httpPort() { return httpPort.get(); }
+
+  public DocumentStore store() { return store; }
 
   public HealthService health() { return health; }
 

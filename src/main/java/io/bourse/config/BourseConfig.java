@@ -1,5 +1,6 @@
 package io.bourse.config;
 
+import io.bourse.store.StoreConfig;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,7 +13,7 @@ import java.util.TreeSet;
  */
 public record BourseConfig(String dataDir, HttpConfig http, Map<String, Integer> verticleInstances,
                            boolean rateLimitEnabled, RedisConfig redis, String kafkaBootstrap, boolean clusterEnabled,
-                           long healthCheckTimeoutMs, JsonObject storeSection, JsonObject authSection,
+                           long healthCheckTimeoutMs, StoreConfig store, JsonObject authSection,
                            JsonObject raw) {
 
   /** Verticle names that can be scaled with {@code verticles.<name>.instances}. */
@@ -81,7 +82,8 @@ public record BourseConfig(String dataDir, HttpConfig http, Map<String, Integer>
         60_000);
 
     BourseConfig config = new BourseConfig(dataDir, http, Map.copyOf(instances), rateLimit, redis, kafka, cluster,
-        healthTimeout, problems.section(json, "", "store"), problems.section(json, "", "auth"), json);
+        healthTimeout, StoreConfig.from(problems.section(json, "", "store"), dataDir, problems),
+        problems.section(json, "", "auth"), json);
     return new Parsed(config, problems);
   }
 
@@ -93,7 +95,8 @@ public record BourseConfig(String dataDir, HttpConfig http, Map<String, Integer>
   public String toString() {
     // raw/store/auth sections hold secrets (Cosmos key, admin password); keep them out of any log line.
     return "BourseConfig[dataDir=" + dataDir + ", http=" + http + ", verticles=" + verticleInstances
-        + ", rateLimitEnabled=" + rateLimitEnabled + ", redis=" + redis + ", kafkaConfigured="
+        + ", rateLimitEnabled=" + rateLimitEnabled + ", store=" + store.kind() + ", redis=" + redis
+        + ", kafkaConfigured="
         + (kafkaBootstrap != null && !kafkaBootstrap.isBlank()) + ", cluster=" + clusterEnabled + "]";
   }
 }
