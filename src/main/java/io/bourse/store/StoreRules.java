@@ -95,7 +95,8 @@ public final class StoreRules {
     }
   }
 
-  private static void checkField(String field) {
+  /** Body field names are inlined into SQL (SQLite JSON paths, Cosmos property paths), so only this shape passes. */
+  public static void checkField(String field) {
     if (field == null || !FIELD.matcher(field).matches()) {
       throw invalidQuery("field name must match [A-Za-z0-9_.]+, got '" + field + "'");
     }

@@ -131,9 +131,7 @@ public final class CosmosDocumentStore implements DocumentStore {
   public Future<Void> ensureContainer(ContainerSpec spec) {
     return call("ensureContainer", () -> {
       StoreRules.checkContainer(spec.name());
-      for (String field : spec.indexedFields()) {
-        StoreRules.checkQuery(Query.in("x").where(field, Query.Op.EQ, 0).build());
-      }
+      spec.indexedFields().forEach(StoreRules::checkField);
       Mono<?> ready;
       if (config.createIfMissing()) {
         CosmosContainerProperties properties = new CosmosContainerProperties(spec.name(), PARTITION_KEY_PATH);

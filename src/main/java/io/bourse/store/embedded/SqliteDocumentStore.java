@@ -140,9 +140,7 @@ public final class SqliteDocumentStore implements DocumentStore {
   public Future<Void> ensureContainer(ContainerSpec spec) {
     return submit(() -> {
       StoreRules.checkContainer(spec.name());
-      for (String field : spec.indexedFields()) {
-        StoreRules.checkQuery(Query.in("x").where(field, Query.Op.EQ, 0).build());
-      }
+      spec.indexedFields().forEach(StoreRules::checkField);
       return conn -> {
         Schema.ensureContainer(conn.connection(), spec);
         containers.put(spec.name(), Math.max(spec.defaultTtlSeconds(), 0));
