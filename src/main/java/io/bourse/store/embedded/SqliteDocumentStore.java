@@ -28,6 +28,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -319,12 +320,14 @@ public final class SqliteDocumentStore implements DocumentStore {
     }
   }
 
-  @SuppressWarnings("unchecked")
   private static <T> void deliver(Context context, Promise<T> promise, Object outcome) {
-    context.runOnContext(v -> {
-      if (outcome instanceof Throwable t) promise.fail(t);
-      else promise.complete((T) outcome);
-    });
+    context.runOnContext(v -> complete(promise, outcome));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> void complete(Promise<T> promise, Object outcome) {
+    if (outcome instanceof Throwable t) promise.fail(t);
+    else promise.complete((T) outcome);
   }
 
   private CachedConnection readerConnection() throws SQLException {
@@ -422,10 +425,15 @@ public final class SqliteDocumentStore implements DocumentStore {
       }
       Arrays.fill(outcomes, failure);
     }
+    // One hand-off per caller context rather than per write: with many writers on few event loops this saves most
+    // of the cross-thread wake-ups, and keeps completions in commit order within each context.
+    Map<Context, List<Runnable>> completions = new IdentityHashMap<>();
     for (int i = 0; i < group.size(); i++) {
       WriteTask t = group.get(i);
-      deliver(t.context(), t.promise(), outcomes[i]);
+      Object outcome = outcomes[i];
+      completions.computeIfAbsent(t.context(), c -> new ArrayList<>()).add(() -> complete(t.promise(), outcome));
     }
+    completions.forEach((context, runs) -> context.runOnContext(v -> runs.forEach(Runnable::run)));
   }
 
   private void shutdownConnections() {

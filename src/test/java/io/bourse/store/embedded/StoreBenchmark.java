@@ -8,6 +8,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -45,6 +46,8 @@ public final class StoreBenchmark {
     Path dir = Files.createTempDirectory("bourse-bench");
     System.out.printf("machine: %d cores, %s %s, %s%n", Runtime.getRuntime().availableProcessors(),
         System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"));
+    System.out.printf("load average at start: %.2f (other processes share these cores)%n",
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     System.out.printf("phase: %d ms warm-up + %d ms measured; store concurrency %d%n", WARMUP_MS, MEASURE_MS,
         CONCURRENCY);
     Vertx vertx = Vertx.vertx();
@@ -61,6 +64,8 @@ public final class StoreBenchmark {
         System.out.printf("point reads readPoolSize=%d: store %.0f/s, raw single-thread %.0f/s, ratio %.2f%n",
             readPoolSize, storeReads, rawReads, storeReads / rawReads);
       }
+      System.out.printf("load average at end: %.2f%n",
+          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
