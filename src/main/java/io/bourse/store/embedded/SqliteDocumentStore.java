@@ -85,7 +85,8 @@ public final class SqliteDocumentStore implements DocumentStore {
   private final Promise<Void> writerStopped = Promise.promise();
   private volatile boolean closed;
   private CachedConnection writer;
-  private ContinuationTokens tokens;
+  /** Set once at start on a worker; volatile so every reader and caller thread sees it. */
+  private volatile ContinuationTokens tokens;
   private long purgeTimer;
 
   private SqliteDocumentStore(Vertx vertx, StoreConfig.Embedded config, int maxDocumentBytes) {
@@ -107,7 +108,13 @@ public final class SqliteDocumentStore implements DocumentStore {
   public static Future<DocumentStore> open(Vertx vertx, StoreConfig.Embedded config, int maxDocumentBytes) {
     SqliteDocumentStore store = new SqliteDocumentStore(vertx, config, maxDocumentBytes);
     return vertx.<Void>executeBlocking(() -> {
-      store.start(config.file());
+      try {
+        store.start(config.file());
+      } catch (SQLException | IOException | RuntimeException e) {
+        store.readers.shutdown();
+        if (store.writer != null) store.writer.closeQuietly();
+        throw e;
+      }
       return null;
     }, false).map(v -> {
       store.writerThread.start();
@@ -126,7 +133,6 @@ public final class SqliteDocumentStore implements DocumentStore {
       s.execute("PRAGMA journal_mode=WAL");
       s.execute("PRAGMA synchronous=" + synchronous.name());
       s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
-      s.execute("PRAGMA foreign_keys=OFF");
     }
     connection.setAutoCommit(false);
     Schema.migrate(connection);
