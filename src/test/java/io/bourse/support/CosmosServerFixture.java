@@ -197,7 +197,8 @@ public final class CosmosServerFixture implements AutoCloseable {
     return operations.toBuffer();
   }
 
-  private static void requireTool(String tool) throws InterruptedException {
+  /** Skips the calling test when {@code tool} is not on the PATH; fails it instead under CI=true. */
+  static void requireTool(String tool) throws InterruptedException {
     try {
       Process p = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
       if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) return;

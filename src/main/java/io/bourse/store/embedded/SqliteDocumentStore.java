@@ -366,9 +366,9 @@ public final class SqliteDocumentStore implements DocumentStore {
     return new StoreException(Kind.UNAVAILABLE, "embedded store failed: " + e.getMessage(), e);
   }
 
-  private void purgeExpired() {
-    if (closed) return;
-    submit(() -> conn -> {
+  /** Deletes expired rows of every container; runs periodically, and completes with how many went. */
+  Future<Integer> purgeExpired() {
+    return submit(() -> conn -> {
       int purged = 0;
       for (String container : Set.copyOf(containers.keySet())) {
         purged += Writes.purgeExpired(conn, "c_" + container);

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,28 @@ class SqliteDocumentStoreTest extends DocumentStoreContractTest {
       assertThat(ids(page2.items())).containsExactly("k2", "k3");
     } finally {
       await(second.close());
+    }
+  }
+
+  @Test
+  void expiredRowsArePurgedFromTheFile() throws Exception {
+    Path file = Files.createTempDirectory(dir, "purge").resolve("store.db");
+    SqliteDocumentStore purging = (SqliteDocumentStore) await(open(file));
+    try {
+      await(purging.ensureContainer(new ContainerSpec("expiring", List.of(), 1)));
+      await(purging.upsert("expiring", doc("default-ttl", new JsonObject())));
+      await(purging.upsert("expiring", doc("own-ttl", new JsonObject()).withTtl(3_600)));
+      assertThat(await(purging.purgeExpired())).isZero();
+      Thread.sleep(1_500); // the JUnit thread; the container default TTL is one second
+      assertThat(await(purging.purgeExpired())).isEqualTo(1);
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement();
+           ResultSet rs = s.executeQuery("SELECT id FROM c_expiring")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("own-ttl");
+        assertThat(rs.next()).isFalse();
+      }
+    } finally {
+      await(purging.close());
     }
   }
 
