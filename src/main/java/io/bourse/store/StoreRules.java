@@ -100,6 +100,11 @@ public final class StoreRules {
     if (field == null || !FIELD.matcher(field).matches()) {
       throw invalidQuery("field name must match [A-Za-z0-9_.]+, got '" + field + "'");
     }
+    String top = field.split("\\.", 2)[0];
+    // Reserved names are not body fields: each store keeps them differently, so queries on them would disagree.
+    if (top.startsWith("_") || (RESERVED_FIELDS.contains(top) && !top.equals(ORDER_BY_ID))) {
+      throw invalidQuery("'" + field + "' is reserved by the store and cannot be queried");
+    }
   }
 
   public static void checkBatch(String partitionKey, List<BatchOperation> operations) {
