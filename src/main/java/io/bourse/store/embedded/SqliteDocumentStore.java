@@ -330,10 +330,11 @@ public final class SqliteDocumentStore implements DocumentStore {
     context.runOnContext(v -> complete(promise, outcome));
   }
 
+  /** Tolerates a second completion: a writer that dies mid-group fails tasks it may already have answered. */
   @SuppressWarnings("unchecked")
   private static <T> void complete(Promise<T> promise, Object outcome) {
-    if (outcome instanceof Throwable t) promise.fail(t);
-    else promise.complete((T) outcome);
+    if (outcome instanceof Throwable t) promise.tryFail(t);
+    else promise.tryComplete((T) outcome);
   }
 
   private CachedConnection readerConnection() throws SQLException {
@@ -387,24 +388,28 @@ public final class SqliteDocumentStore implements DocumentStore {
 
   private void writeLoop() {
     List<WriteTask> group = new ArrayList<>(MAX_GROUP);
-    boolean stopping = false;
-    while (!stopping) {
-      try {
+    try {
+      boolean stopping = false;
+      while (!stopping) {
         group.add(writes.take());
-      } catch (InterruptedException e) {
-        break;
+        writes.drainTo(group, MAX_GROUP - 1);
+        if (group.remove(WriteTask.STOP)) stopping = true;
+        commitGroup(group);
+        group.clear();
       }
-      writes.drainTo(group, MAX_GROUP - 1);
-      if (group.remove(WriteTask.STOP)) stopping = true;
-      commitGroup(group);
-      group.clear();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Error e) {
+      // Callers must never wait forever: the store closes itself and fails whatever it still holds.
+      log.error("embedded store writer stopped; the store is closed", e);
+    } finally {
+      closed = true;
+      writes.drainTo(group);
+      for (WriteTask t : group) {
+        if (t != WriteTask.STOP) deliver(t.context(), t.promise(), closedFailure());
+      }
+      shutdownConnections();
     }
-    List<WriteTask> late = new ArrayList<>();
-    writes.drainTo(late);
-    for (WriteTask t : late) {
-      if (t != WriteTask.STOP) deliver(t.context(), t.promise(), closedFailure());
-    }
-    shutdownConnections();
   }
 
   /** Runs each task in the group inside one transaction; a task's own failure (e.g. conflict) fails only it. */
