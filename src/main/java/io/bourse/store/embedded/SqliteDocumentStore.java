@@ -145,15 +145,14 @@ public final class SqliteDocumentStore implements DocumentStore {
 
   @Override
   public Future<Void> ensureContainer(ContainerSpec spec) {
-    return submit(() -> {
+    return this.<Void>submit(() -> {
       StoreRules.checkContainer(spec.name());
       spec.indexedFields().forEach(StoreRules::checkField);
       return conn -> {
         Schema.ensureContainer(conn.connection(), spec);
-        containers.put(spec.name(), Math.max(spec.defaultTtlSeconds(), 0));
         return null;
       };
-    });
+    }).onSuccess(v -> containers.put(spec.name(), Math.max(spec.defaultTtlSeconds(), 0)));
   }
 
   @Override
@@ -243,12 +242,17 @@ public final class SqliteDocumentStore implements DocumentStore {
 
   @Override
   public Future<Void> close() {
-    if (closed) return writerStopped.future();
-    closed = true;
-    vertx.cancelTimer(purgeTimer);
-    // Wakes the writer: it finishes what is queued, then leaves its loop and closes the connections.
-    if (!writes.offer(WriteTask.STOP)) writerThread.interrupt();
-    return writerStopped.future();
+    Context context = vertx.getOrCreateContext();
+    if (!closed) {
+      closed = true;
+      vertx.cancelTimer(purgeTimer);
+      // Wakes the writer: it finishes what is queued, then leaves its loop and closes the connections.
+      if (!writes.offer(WriteTask.STOP)) writerThread.interrupt();
+    }
+    // The writer thread completes writerStopped; callers get the outcome on their own context.
+    Promise<Void> stopped = Promise.promise();
+    writerStopped.future().onComplete(ar -> context.runOnContext(v -> stopped.handle(ar)));
+    return stopped.future();
   }
 
   // ---------------------------------------------------------------- plumbing
