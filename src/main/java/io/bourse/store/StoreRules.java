@@ -95,9 +95,15 @@ public final class StoreRules {
     }
   }
 
-  private static void checkField(String field) {
+  /** Body field names are inlined into SQL (SQLite JSON paths, Cosmos property paths), so only this shape passes. */
+  public static void checkField(String field) {
     if (field == null || !FIELD.matcher(field).matches()) {
       throw invalidQuery("field name must match [A-Za-z0-9_.]+, got '" + field + "'");
+    }
+    String top = field.split("\\.", 2)[0];
+    // Reserved names are not body fields: each store keeps them differently, so queries on them would disagree.
+    if (top.startsWith("_") || (RESERVED_FIELDS.contains(top) && !top.equals(ORDER_BY_ID))) {
+      throw invalidQuery("'" + field + "' is reserved by the store and cannot be queried");
     }
   }
 

@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -253,6 +254,20 @@ public abstract class DocumentStoreContractTest {
   }
 
   @Test
+  void ordersByLastWriteTimeAndFiltersById() throws Exception {
+    // Written in the opposite of id order, more than a second apart (Cosmos keeps _ts in whole seconds).
+    for (String id : List.of("z", "m", "a")) {
+      await(store.upsert(ITEMS, doc(id, new JsonObject())));
+      if (!id.equals("a")) Thread.sleep(1_100);
+    }
+    assertThat(ids(await(store.query(ITEMS, Query.in(pk).orderBy("_ts", false).build())).items()))
+        .containsExactly("z", "m", "a");
+    assertThat(walk(Query.in(pk).orderBy("_ts", true).limit(2))).containsExactly("a", "m", "z");
+    assertThat(ids(await(store.query(ITEMS, Query.in(pk).where("id", Query.Op.GTE, "m").build())).items()))
+        .containsExactly("m", "z");
+  }
+
+  @Test
   void tamperedOrForeignContinuationTokensAreRefused() throws Exception {
     seedQuotes(6);
     Query.Builder base = Query.in(pk).orderBy("seq", false).limit(2);
@@ -280,7 +295,10 @@ public abstract class DocumentStoreContractTest {
         Query.in(pk).orderBy("x')--", false).build(),
         Query.in(pk).limit(0).build(),
         Query.in(pk).limit(1001).build(),
-        Query.in(pk).eq("price", new JsonObject()).build())) {
+        Query.in(pk).eq("price", new JsonObject()).build(),
+        Query.in(pk).eq("_etag", "x").build(),
+        Query.in(pk).eq("pk", "x").build(),
+        Query.in(pk).orderBy("ttl", false).build())) {
       assertThat(failure(store.query(ITEMS, q)).kind()).as(q.toString()).isEqualTo(Kind.INVALID_QUERY);
     }
   }
@@ -423,7 +441,10 @@ public abstract class DocumentStoreContractTest {
     DocumentStore other = await(openStore(vertx, MAX_DOCUMENT_BYTES));
     await(other.ensureContainer(ContainerSpec.of(ITEMS, "symbol", "price", "seq")));
     await(other.upsert(ITEMS, doc("c", new JsonObject())));
-    await(other.close());
+    Context context = vertx.getOrCreateContext();
+    CompletableFuture<Context> closedOn = new CompletableFuture<>();
+    context.runOnContext(v -> other.close().onComplete(ar -> closedOn.complete(Vertx.currentContext())));
+    assertThat(closedOn.get(30, TimeUnit.SECONDS)).as("close completes on the caller's context").isSameAs(context);
     long start = System.nanoTime();
     assertThat(failure(other.read(ITEMS, pk, "c")).kind()).isEqualTo(Kind.UNAVAILABLE);
     assertThat(failure(other.upsert(ITEMS, doc("c", new JsonObject()))).kind()).isEqualTo(Kind.UNAVAILABLE);

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Vert.x instance with a strict blocked-thread checker, plus a record of every "blocked" warning it logs, so a test
- * can assert that nothing it exercised blocked an event loop.
+ * A Vert.x instance with a strict blocked-thread checker, plus a record of what is logged meanwhile, so a test can
+ * assert that nothing it exercised blocked an event loop (and what else was or was not logged).
  */
 public final class BlockedThreadWatch implements AutoCloseable {
   /** Far below the 2 s default: a JDBC call or a sleep on an event loop shows up even on a fast machine. */
@@ -32,9 +32,13 @@ public final class BlockedThreadWatch implements AutoCloseable {
   public Vertx vertx() { return vertx; }
 
   public List<String> blockedWarnings() {
+    return messages().stream().filter(m -> m.contains("has been blocked for")).toList();
+  }
+
+  /** Every message logged (at the levels logback-test.xml enables) since this watch started. */
+  public List<String> messages() {
     synchronized (appender.list) {
-      return appender.list.stream().map(ILoggingEvent::getFormattedMessage)
-          .filter(m -> m != null && m.contains("has been blocked for")).toList();
+      return appender.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m != null).toList();
     }
   }
 

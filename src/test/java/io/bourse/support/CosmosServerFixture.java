@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -53,13 +54,40 @@ public final class CosmosServerFixture implements AutoCloseable {
   private final Process server;
   private final Thread killOnExit;
   private final Vertx proxyVertx;
+  private final Faults faults;
   private final int proxyPort;
 
-  private CosmosServerFixture(Process server, Thread killOnExit, Vertx proxyVertx, int proxyPort) {
+  private CosmosServerFixture(Process server, Thread killOnExit, Vertx proxyVertx, Faults faults, int proxyPort) {
     this.server = server;
     this.killOnExit = killOnExit;
     this.proxyVertx = proxyVertx;
+    this.faults = faults;
     this.proxyPort = proxyPort;
+  }
+
+  /** What the proxy does to the next few point requests for one document (everything else passes untouched). */
+  private static final class Faults {
+    private final AtomicInteger remaining = new AtomicInteger();
+    private volatile int status;
+    private volatile long delayMs;
+  }
+
+  /** Answers the next {@code count} requests addressed to one document with {@code status}, not forwarding them. */
+  public void failDocumentRequests(int status, int count) {
+    faults.status = status;
+    faults.delayMs = 0;
+    faults.remaining.set(count);
+  }
+
+  /** Holds the next {@code count} requests addressed to one document for {@code delayMs}, then forwards them. */
+  public void delayDocumentRequests(long delayMs, int count) {
+    faults.status = 0;
+    faults.delayMs = delayMs;
+    faults.remaining.set(count);
+  }
+
+  public void clearFaults() {
+    faults.remaining.set(0);
   }
 
   public static CosmosServerFixture start() throws Exception {
@@ -77,8 +105,9 @@ public final class CosmosServerFixture implements AutoCloseable {
     Vertx proxyVertx = Vertx.vertx();
     try {
       awaitListening(server, serverPort);
-      int proxyPort = startProxy(proxyVertx, serverPort);
-      return new CosmosServerFixture(server, killOnExit, proxyVertx, proxyPort);
+      Faults faults = new Faults();
+      int proxyPort = startProxy(proxyVertx, serverPort, faults);
+      return new CosmosServerFixture(server, killOnExit, proxyVertx, faults, proxyPort);
     } catch (Exception e) {
       server.destroyForcibly();
       proxyVertx.close();
@@ -92,12 +121,25 @@ public final class CosmosServerFixture implements AutoCloseable {
     return "http://127.0.0.1:" + proxyPort + "/";
   }
 
-  private static int startProxy(Vertx vertx, int serverPort) throws Exception {
+  private static int startProxy(Vertx vertx, int serverPort, Faults faults) throws Exception {
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(serverPort), new PoolOptions().setHttp1MaxSize(32));
     HttpServer proxy = vertx.createHttpServer().requestHandler(request -> {
       if ("true".equalsIgnoreCase(request.getHeader(QUERY_PLAN_HEADER))) {
         request.response().putHeader("content-type", "application/json").end(queryPlan().encode());
+      } else if (DOCUMENT_PATH.matcher(request.path()).matches() && faults.remaining.getAndDecrement() > 0) {
+        if (faults.status > 0) {
+          request.response().setStatusCode(faults.status).putHeader("content-type", "application/json")
+              .putHeader("x-ms-retry-after-ms", "10")
+              .end(new JsonObject().put("code", "Injected").put("message", "fault injected by the test proxy")
+                  .encode());
+        } else {
+          request.pause();
+          vertx.setTimer(faults.delayMs, t -> {
+            request.resume();
+            forward(client, request);
+          });
+        }
       } else {
         forward(client, request);
       }
@@ -155,7 +197,8 @@ public final class CosmosServerFixture implements AutoCloseable {
     return operations.toBuffer();
   }
 
-  private static void requireTool(String tool) throws InterruptedException {
+  /** Skips the calling test when {@code tool} is not on the PATH; fails it instead under CI=true. */
+  static void requireTool(String tool) throws InterruptedException {
     try {
       Process p = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
       if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) return;

@@ -15,10 +15,13 @@ import com.azure.cosmos.models.CosmosBatchItemRequestOptions;
 import com.azure.cosmos.models.CosmosBatchOperationResult;
 import com.azure.cosmos.models.CosmosBatchResponse;
 import com.azure.cosmos.models.CosmosContainerProperties;
+import com.azure.cosmos.models.CosmosContainerResponse;
+import com.azure.cosmos.models.CosmosDatabaseResponse;
 import com.azure.cosmos.models.CosmosItemRequestOptions;
 import com.azure.cosmos.models.CosmosItemResponse;
 import com.azure.cosmos.models.CosmosQueryRequestOptions;
 import com.azure.cosmos.models.FeedResponse;
+import com.azure.cosmos.models.IncludedPath;
 import com.azure.cosmos.models.IndexingPolicy;
 import com.azure.cosmos.models.PartitionKey;
 import com.azure.cosmos.models.SqlParameter;
@@ -120,10 +123,7 @@ public final class CosmosDocumentStore implements DocumentStore {
           : client.getDatabase(config.database()).read();
       return Future.fromCompletionStage(check.toFuture(), context)
           .<DocumentStore>map(ok -> store)
-          .recover(e -> {
-            client.close();
-            return Future.failedFuture(map(e));
-          });
+          .recover(e -> store.close().transform(closed -> Future.failedFuture(map(e))));
     });
   }
 
@@ -131,24 +131,21 @@ public final class CosmosDocumentStore implements DocumentStore {
   public Future<Void> ensureContainer(ContainerSpec spec) {
     return call("ensureContainer", () -> {
       StoreRules.checkContainer(spec.name());
-      for (String field : spec.indexedFields()) {
-        StoreRules.checkQuery(Query.in("x").where(field, Query.Op.EQ, 0).build());
-      }
-      Mono<?> ready;
+      spec.indexedFields().forEach(StoreRules::checkField);
+      Mono<CosmosContainerResponse> ready;
       if (config.createIfMissing()) {
         CosmosContainerProperties properties = new CosmosContainerProperties(spec.name(), PARTITION_KEY_PATH);
         // -1 turns TTL on without a default, so only items carrying a ttl expire.
         properties.setDefaultTimeToLiveInSeconds(spec.defaultTtlSeconds() > 0 ? spec.defaultTtlSeconds() : -1);
-        properties.setIndexingPolicy(new IndexingPolicy().setCompositeIndexes(compositeIndexes(spec)));
+        properties.setIndexingPolicy(new IndexingPolicy()
+            .setIncludedPaths(List.of(new IncludedPath("/*")))
+            .setCompositeIndexes(compositeIndexes(spec)));
         ready = database.createContainerIfNotExists(properties);
       } else {
         ready = database.getContainer(spec.name()).read();
       }
-      return ready.map(response -> {
-        containers.put(spec.name(), database.getContainer(spec.name()));
-        return response;
-      });
-    }, response -> null, r -> null);
+      return ready.doOnNext(response -> containers.put(spec.name(), database.getContainer(spec.name())));
+    }, CosmosContainerResponse::getDiagnostics, response -> null);
   }
 
   /** ORDER BY on a field plus the id tiebreaker needs a composite index in Cosmos, in both directions. */
@@ -313,7 +310,7 @@ public final class CosmosDocumentStore implements DocumentStore {
 
   @Override
   public Future<Void> ping() {
-    return call("ping", database::read, r -> r.getDiagnostics(), r -> null);
+    return call("ping", database::read, CosmosDatabaseResponse::getDiagnostics, response -> null);
   }
 
   @Override

@@ -28,6 +28,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -84,7 +85,8 @@ public final class SqliteDocumentStore implements DocumentStore {
   private final Promise<Void> writerStopped = Promise.promise();
   private volatile boolean closed;
   private CachedConnection writer;
-  private ContinuationTokens tokens;
+  /** Set once at start on a worker; volatile so every reader and caller thread sees it. */
+  private volatile ContinuationTokens tokens;
   private long purgeTimer;
 
   private SqliteDocumentStore(Vertx vertx, StoreConfig.Embedded config, int maxDocumentBytes) {
@@ -106,7 +108,13 @@ public final class SqliteDocumentStore implements DocumentStore {
   public static Future<DocumentStore> open(Vertx vertx, StoreConfig.Embedded config, int maxDocumentBytes) {
     SqliteDocumentStore store = new SqliteDocumentStore(vertx, config, maxDocumentBytes);
     return vertx.<Void>executeBlocking(() -> {
-      store.start(config.file());
+      try {
+        store.start(config.file());
+      } catch (SQLException | IOException | RuntimeException e) {
+        store.readers.shutdown();
+        if (store.writer != null) store.writer.closeQuietly();
+        throw e;
+      }
       return null;
     }, false).map(v -> {
       store.writerThread.start();
@@ -125,7 +133,6 @@ public final class SqliteDocumentStore implements DocumentStore {
       s.execute("PRAGMA journal_mode=WAL");
       s.execute("PRAGMA synchronous=" + synchronous.name());
       s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
-      s.execute("PRAGMA foreign_keys=OFF");
     }
     connection.setAutoCommit(false);
     Schema.migrate(connection);
@@ -138,17 +145,14 @@ public final class SqliteDocumentStore implements DocumentStore {
 
   @Override
   public Future<Void> ensureContainer(ContainerSpec spec) {
-    return submit(() -> {
+    return this.<Void>submit(() -> {
       StoreRules.checkContainer(spec.name());
-      for (String field : spec.indexedFields()) {
-        StoreRules.checkQuery(Query.in("x").where(field, Query.Op.EQ, 0).build());
-      }
+      spec.indexedFields().forEach(StoreRules::checkField);
       return conn -> {
         Schema.ensureContainer(conn.connection(), spec);
-        containers.put(spec.name(), Math.max(spec.defaultTtlSeconds(), 0));
         return null;
       };
-    });
+    }).onSuccess(v -> containers.put(spec.name(), Math.max(spec.defaultTtlSeconds(), 0)));
   }
 
   @Override
@@ -238,12 +242,17 @@ public final class SqliteDocumentStore implements DocumentStore {
 
   @Override
   public Future<Void> close() {
-    if (closed) return writerStopped.future();
-    closed = true;
-    vertx.cancelTimer(purgeTimer);
-    // Wakes the writer: it finishes what is queued, then leaves its loop and closes the connections.
-    if (!writes.offer(WriteTask.STOP)) writerThread.interrupt();
-    return writerStopped.future();
+    Context context = vertx.getOrCreateContext();
+    if (!closed) {
+      closed = true;
+      vertx.cancelTimer(purgeTimer);
+      // Wakes the writer: it finishes what is queued, then leaves its loop and closes the connections.
+      if (!writes.offer(WriteTask.STOP)) writerThread.interrupt();
+    }
+    // The writer thread completes writerStopped; callers get the outcome on their own context.
+    Promise<Void> stopped = Promise.promise();
+    writerStopped.future().onComplete(ar -> context.runOnContext(v -> stopped.handle(ar)));
+    return stopped.future();
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -321,12 +330,15 @@ public final class SqliteDocumentStore implements DocumentStore {
     }
   }
 
-  @SuppressWarnings("unchecked")
   private static <T> void deliver(Context context, Promise<T> promise, Object outcome) {
-    context.runOnContext(v -> {
-      if (outcome instanceof Throwable t) promise.fail(t);
-      else promise.complete((T) outcome);
-    });
+    context.runOnContext(v -> complete(promise, outcome));
+  }
+
+  /** Tolerates a second completion: a writer that dies mid-group fails tasks it may already have answered. */
+  @SuppressWarnings("unchecked")
+  private static <T> void complete(Promise<T> promise, Object outcome) {
+    if (outcome instanceof Throwable t) promise.tryFail(t);
+    else promise.tryComplete((T) outcome);
   }
 
   private CachedConnection readerConnection() throws SQLException {
@@ -359,9 +371,9 @@ public final class SqliteDocumentStore implements DocumentStore {
     return new StoreException(Kind.UNAVAILABLE, "embedded store failed: " + e.getMessage(), e);
   }
 
-  private void purgeExpired() {
-    if (closed) return;
-    submit(() -> conn -> {
+  /** Deletes expired rows of every container; runs periodically, and completes with how many went. */
+  Future<Integer> purgeExpired() {
+    return submit(() -> conn -> {
       int purged = 0;
       for (String container : Set.copyOf(containers.keySet())) {
         purged += Writes.purgeExpired(conn, "c_" + container);
@@ -380,24 +392,28 @@ public final class SqliteDocumentStore implements DocumentStore {
 
   private void writeLoop() {
     List<WriteTask> group = new ArrayList<>(MAX_GROUP);
-    boolean stopping = false;
-    while (!stopping) {
-      try {
+    try {
+      boolean stopping = false;
+      while (!stopping) {
         group.add(writes.take());
-      } catch (InterruptedException e) {
-        break;
+        writes.drainTo(group, MAX_GROUP - 1);
+        if (group.remove(WriteTask.STOP)) stopping = true;
+        commitGroup(group);
+        group.clear();
       }
-      writes.drainTo(group, MAX_GROUP - 1);
-      if (group.remove(WriteTask.STOP)) stopping = true;
-      commitGroup(group);
-      group.clear();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Error e) {
+      // Callers must never wait forever: the store closes itself and fails whatever it still holds.
+      log.error("embedded store writer stopped; the store is closed", e);
+    } finally {
+      closed = true;
+      writes.drainTo(group);
+      for (WriteTask t : group) {
+        if (t != WriteTask.STOP) deliver(t.context(), t.promise(), closedFailure());
+      }
+      shutdownConnections();
     }
-    List<WriteTask> late = new ArrayList<>();
-    writes.drainTo(late);
-    for (WriteTask t : late) {
-      if (t != WriteTask.STOP) deliver(t.context(), t.promise(), closedFailure());
-    }
-    shutdownConnections();
   }
 
   /** Runs each task in the group inside one transaction; a task's own failure (e.g. conflict) fails only it. */
@@ -424,10 +440,15 @@ public final class SqliteDocumentStore implements DocumentStore {
       }
       Arrays.fill(outcomes, failure);
     }
+    // One hand-off per caller context rather than per write: with many writers on few event loops this saves most
+    // of the cross-thread wake-ups, and keeps completions in commit order within each context.
+    Map<Context, List<Runnable>> completions = new IdentityHashMap<>();
     for (int i = 0; i < group.size(); i++) {
       WriteTask t = group.get(i);
-      deliver(t.context(), t.promise(), outcomes[i]);
+      Object outcome = outcomes[i];
+      completions.computeIfAbsent(t.context(), c -> new ArrayList<>()).add(() -> complete(t.promise(), outcome));
     }
+    completions.forEach((context, runs) -> context.runOnContext(v -> runs.forEach(Runnable::run)));
   }
 
   private void shutdownConnections() {
