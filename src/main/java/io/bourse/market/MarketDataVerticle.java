@@ -151,7 +151,7 @@ public final class MarketDataVerticle extends VerticleBase {
         CsvReplaySource csv = new CsvReplaySource(vertx, config.csv(), pipeline, deadLetters);
         // Historical buckets cannot be closed by the wall clock; close whatever is open once the file is done.
         csv.done().onSuccess(n -> {
-          aggregator.closeDue(Instant.MAX);
+          aggregator.closeDue(Instant.ofEpochMilli(Long.MAX_VALUE));
           if (writer != null) writer.flush();
         });
         source = csv;
