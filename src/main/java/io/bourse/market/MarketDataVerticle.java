@@ -16,6 +16,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -41,11 +42,14 @@ public final class MarketDataVerticle extends VerticleBase {
   public static final String INSTRUMENTS_CONTAINER = "instruments";
   /** The catalogue is small; one partition lets the REST list page through it in symbol order. */
   public static final String INSTRUMENTS_PARTITION = "instruments";
+  /** Latest-tick write-behind period: readers see a tick at most this much later than the bus does. */
+  private static final long REDIS_FLUSH_MS = 50;
 
   private final MarketConfig config;
   private final DocumentStore store;
   private final Map<String, String> kafkaOverrides;
   private final MarketMetrics metrics = new MarketMetrics();
+  private final Redis redis;
   private MarketCache cache;
   private InstrumentCatalogue catalogue;
   private CandleAggregator aggregator;
@@ -62,13 +66,14 @@ public final class MarketDataVerticle extends VerticleBase {
   /**
    * @param store          where instruments are seeded, closed candles persisted and (without Kafka) dead letters
    *                       kept; null runs without persistence (dead letters are then only logged and counted)
-   * @param cache          null for the in-process Caffeine cache
+   * @param redis          the shared Redis client for the cache; null for the in-process Caffeine cache. The cache is
+   *                       created in {@link #start()} so its write-behind timer runs on this verticle's context
    * @param kafkaOverrides extra Kafka client properties (tests, security settings); may be null
    */
-  public MarketDataVerticle(MarketConfig config, DocumentStore store, MarketCache cache, Map<String, String> kafkaOverrides) {
+  public MarketDataVerticle(MarketConfig config, DocumentStore store, Redis redis, Map<String, String> kafkaOverrides) {
     this.config = config;
     this.store = store;
-    this.cache = cache;
+    this.redis = redis;
     this.kafkaOverrides = kafkaOverrides == null ? Map.of() : Map.copyOf(kafkaOverrides);
   }
 
@@ -84,7 +89,9 @@ public final class MarketDataVerticle extends VerticleBase {
     } catch (IllegalStateException alreadyRegistered) {
       // Another instance of this verticle registered it first; one codec per Vert.x instance is what we need.
     }
-    if (cache == null) cache = new CaffeineMarketCache(Duration.ofMillis(config.cacheTtlMs()), config.recentCandles());
+    cache = redis == null
+        ? new CaffeineMarketCache(Duration.ofMillis(config.cacheTtlMs()), config.recentCandles())
+        : new RedisMarketCache(vertx, redis, config.cacheTtlMs(), config.recentCandles(), REDIS_FLUSH_MS);
     return loadSeed().compose(seed -> {
       catalogue = seed.catalogue();
       return prepareStore(seed).map(seed);
@@ -260,6 +267,7 @@ public final class MarketDataVerticle extends VerticleBase {
     return stopped
         .compose(v -> statusConsumer == null ? Future.succeededFuture() : statusConsumer.unregister())
         .compose(v -> writer == null ? Future.succeededFuture() : writer.flush())
-        .compose(v -> deadLetters == null ? Future.succeededFuture() : deadLetters.close());
+        .compose(v -> deadLetters == null ? Future.succeededFuture() : deadLetters.close())
+        .compose(v -> cache instanceof RedisMarketCache r ? r.close() : Future.succeededFuture());
   }
 }

@@ -19,6 +19,14 @@ public final class MarketJson {
     return o;
   }
 
+  /** Reads back what {@link #tick} wrote (cache); not for untrusted input, which goes through the validator. */
+  public static Tick tickFromJson(JsonObject o) {
+    return new Tick(o.getString("symbol"), o.getLong("sequence"), new BigDecimal(o.getString("price")),
+        new BigDecimal(o.getString("size")), o.getString("bid") == null ? null : new BigDecimal(o.getString("bid")),
+        o.getString("ask") == null ? null : new BigDecimal(o.getString("ask")),
+        java.time.Instant.parse(o.getString("timestamp")), 0L);
+  }
+
   public static JsonObject candle(Candle c) {
     return new JsonObject()
         .put("symbol", c.symbol())
