@@ -3,14 +3,14 @@ package io.bourse.market;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Marks a symbol stale after a silence longer than {@code staleAfterMs} while its market is open (a closed exchange
  * is quiet, not stale), and fresh again on the next tick. {@link #check} returns only transitions, so operators get
- * one alert per change, not one per check. Owned by one context; {@link #snapshot} copies for other readers.
+ * one alert per change, not one per check. Written by one context; {@link #isStale} and {@link #snapshot} are safe
+ * from any thread.
  */
 public final class StalenessMonitor {
   public record Transition(String symbol, boolean stale, Instant lastTick, long silentMs) {}
@@ -19,7 +19,8 @@ public final class StalenessMonitor {
   private final long staleAfterMs;
   private final long startedAtMs;
   private final Map<String, Long> lastTickMs = new HashMap<>();
-  private final Map<String, Boolean> stale = new LinkedHashMap<>();
+  /** Concurrent so the risk engine and health may read {@link #isStale} from their own threads. */
+  private final Map<String, Boolean> stale = new java.util.concurrent.ConcurrentHashMap<>();
 
   public StalenessMonitor(InstrumentCatalogue catalogue, long staleAfterMs, long nowMs) {
     this.catalogue = catalogue;
