@@ -19,6 +19,8 @@ public final class CandleAggregator {
   private final Interval[] intervals;
   private final Consumer<Candle> onClosed;
   private final Map<String, Slot[]> bySymbol = new HashMap<>();
+  /** {@link Tick#receivedNanos()} of each symbol's latest tick: "quiet" is judged by arrival, not by event time. */
+  private final Map<String, Long> lastReceivedNanos = new HashMap<>();
   private long lateTicks;
 
   private static final class Slot {
@@ -33,6 +35,7 @@ public final class CandleAggregator {
 
   public void onTick(Tick t) {
     Slot[] slots = bySymbol.computeIfAbsent(t.symbol(), k -> newSlots());
+    lastReceivedNanos.put(t.symbol(), t.receivedNanos());
     long ts = t.exchangeTime().toEpochMilli();
     for (int i = 0; i < intervals.length; i++) {
       Interval interval = intervals[i];
@@ -59,13 +62,28 @@ public final class CandleAggregator {
     }
   }
 
-  /** Closes every open candle whose bucket ended at or before {@code now}; for quiet symbols. */
+  /** Closes every open candle whose bucket ended at or before {@code now} (end of a replay, shutdown). */
   public void closeDue(Instant now) {
     long nowMs = now.toEpochMilli();
-    for (Slot[] slots : bySymbol.values()) {
-      for (Slot slot : slots) {
-        if (slot.open != null && slot.open.closeTime().toEpochMilli() <= nowMs) close(slot);
-      }
+    for (Slot[] slots : bySymbol.values()) closeEnded(slots, nowMs);
+  }
+
+  /**
+   * The periodic sweep for quiet symbols: closes ended buckets only of symbols with no tick received for
+   * {@code quietNanos}. A symbol that is still receiving ticks — e.g. a consumer catching up on an hour of backlog,
+   * whose ticks are all "in the past" — keeps its bucket open until its own ticks roll it, so the backlog is not
+   * discarded as late.
+   */
+  public void closeQuietDue(Instant now, long nowNanos, long quietNanos) {
+    long nowMs = now.toEpochMilli();
+    bySymbol.forEach((symbol, slots) -> {
+      if (nowNanos - lastReceivedNanos.get(symbol) >= quietNanos) closeEnded(slots, nowMs);
+    });
+  }
+
+  private void closeEnded(Slot[] slots, long nowMs) {
+    for (Slot slot : slots) {
+      if (slot.open != null && slot.open.closeTime().toEpochMilli() <= nowMs) close(slot);
     }
   }
 

@@ -170,8 +170,10 @@ public final class MarketDataVerticle extends VerticleBase {
     }
 
     if (!replay) {
-      // Close quiet buckets once no in-skew tick can still belong to them.
-      timers.add(vertx.setPeriodic(1_000, id -> aggregator.closeDue(Instant.now().minusMillis(config.maxClockSkewMs()))));
+      // Close the ended buckets of quiet symbols once no in-skew tick can still belong to them.
+      long quietNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Math.max(1_000, config.maxClockSkewMs()));
+      timers.add(vertx.setPeriodic(1_000, id -> aggregator.closeQuietDue(
+          Instant.now().minusMillis(config.maxClockSkewMs()), System.nanoTime(), quietNanos)));
     }
     if (writer != null) timers.add(vertx.setPeriodic(config.persistFlushMs(), id -> writer.flush()));
     timers.add(vertx.setPeriodic(Math.max(50, Math.min(1_000, config.staleAfterMs() / 2)), id -> checkStaleness()));

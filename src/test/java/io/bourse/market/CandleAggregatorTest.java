@@ -87,4 +87,22 @@ class CandleAggregatorTest {
     assertThat(agg.current("BTC-USD", Interval.M1)).isNull();
     assertThat(agg.lateTicks()).isEqualTo(1);
   }
+
+  @Test
+  void theQuietSweepLeavesABacklogSymbolAloneUntilItGoesQuiet() {
+    Instant hourAgo = Instant.parse("2026-11-23T09:00:10Z");
+    Instant now = Instant.parse("2026-11-23T10:00:00Z");
+    long t = 1_000_000_000L;
+    agg.onTick(new Tick("BTC-USD", 1, new BigDecimal("100"), BigDecimal.ONE, null, null, hourAgo, t));
+    agg.onTick(new Tick("ETH-USD", 1, new BigDecimal("10"), BigDecimal.ONE, null, null, hourAgo, t - 5_000_000_000L));
+    agg.closeQuietDue(now, t + 500_000_000L, 2_000_000_000L);
+    assertThat(closed).extracting(Candle::symbol).containsOnly("ETH-USD");
+    // BTC is mid-backlog: its next old tick still lands in the open minute instead of being dropped as late.
+    agg.onTick(new Tick("BTC-USD", 2, new BigDecimal("105"), BigDecimal.ONE, null, null, hourAgo.plusSeconds(5), t + 600_000_000L));
+    assertThat(agg.current("BTC-USD", Interval.M1).trades()).isEqualTo(2);
+    assertThat(agg.lateTicks()).isZero();
+    agg.closeQuietDue(now, t + 3_000_000_000L, 2_000_000_000L);
+    assertThat(closed).filteredOn(c -> c.symbol().equals("BTC-USD") && c.interval() == Interval.M1)
+        .singleElement().satisfies(c -> assertThat(c.high()).isEqualByComparingTo("105"));
+  }
 }
