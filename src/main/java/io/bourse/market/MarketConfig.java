@@ -9,7 +9,8 @@ import java.util.Set;
  */
 public record MarketConfig(Source source, String instrumentsFile, long staleAfterMs, long maxClockSkewMs,
                            long maxTickAgeMs, int dedupWindow, long cacheTtlMs, int recentCandles,
-                           int persistBatchSize, long persistFlushMs, Simulated simulated, Kafka kafka, Csv csv) {
+                           int persistBatchSize, long persistFlushMs, long bridgeConflateMs, Simulated simulated,
+                           Kafka kafka, Csv csv) {
 
   public enum Source { SIMULATED, KAFKA, CSV }
 
@@ -44,6 +45,8 @@ public record MarketConfig(Source source, String instrumentsFile, long staleAfte
     int recent = problems.intIn(m, P, "recentCandles", 500, 1, 10_000);
     int batch = problems.intIn(m, P, "persistBatchSize", 100, 1, 100);
     long flush = problems.longIn(m, P, "persistFlushMs", 1_000, 10, 60_000);
+    // Browsers cannot use more than a few updates per symbol per second; 0 forwards every tick to the bridge.
+    long conflate = problems.longIn(m, P, "bridgeConflateMs", 100, 0, 10_000);
 
     JsonObject s = problems.section(m, P, "simulated");
     Simulated sim = new Simulated(problems.intIn(s, P + "simulated.", "ticksPerSecond", 20, 1, 1_000_000),
@@ -67,6 +70,7 @@ public record MarketConfig(Source source, String instrumentsFile, long staleAfte
         problems.intIn(c, P + "csv.", "ticksPerSecond", 0, 0, 10_000_000));
     if (source == Source.CSV && csv.path().isBlank()) problems.add(P + "csv.path", "required when market.source is csv");
 
-    return new MarketConfig(source, instruments, staleAfter, skew, maxAge, window, ttl, recent, batch, flush, sim, kafka, csv);
+    return new MarketConfig(source, instruments, staleAfter, skew, maxAge, window, ttl, recent, batch, flush, conflate, sim, kafka,
+        csv);
   }
 }

@@ -29,9 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Market-data ingestion: source → validate → dedup → candles → cache → publish. Publishes each accepted tick twice:
- * the record itself on {@code md.internal.tick.<SYMBOL>} (local codec, for the trading loop, no copy) and JSON on
- * {@code md.tick.<SYMBOL>} (for the bridge). Closed candles are persisted in batches and published as JSON on
+ * Market-data ingestion: source → validate → dedup → candles → cache → publish. Publishes every accepted tick as the
+ * record itself on {@code md.internal.tick.<SYMBOL>} (local codec, for the trading loop, no copy), and JSON on
+ * {@code md.tick.<SYMBOL>} for the bridge — conflated to the latest tick per symbol every {@code bridgeConflateMs}
+ * (0: every tick). Closed candles are persisted in batches and published as JSON on
  * {@code md.candle.<interval>.<SYMBOL>}. Staleness transitions go to {@code md.internal.staleness} and
  * {@code admin.alerts}; {@code md.internal.status} answers with the current status for /health/detailed.
  *
@@ -62,6 +63,7 @@ public final class MarketDataVerticle extends VerticleBase {
   private MessageConsumer<JsonObject> statusConsumer;
   private final DeliveryOptions localTick = new DeliveryOptions().setCodecName(TickCodec.NAME).setLocalOnly(true);
   private final List<Long> timers = new ArrayList<>();
+  private final Map<String, Tick> bridgePending = new java.util.HashMap<>();
 
   /**
    * @param store          where instruments are seeded, closed candles persisted and (without Kafka) dead letters
@@ -177,6 +179,7 @@ public final class MarketDataVerticle extends VerticleBase {
     }
     if (writer != null) timers.add(vertx.setPeriodic(config.persistFlushMs(), id -> writer.flush()));
     timers.add(vertx.setPeriodic(Math.max(50, Math.min(1_000, config.staleAfterMs() / 2)), id -> checkStaleness()));
+    if (config.bridgeConflateMs() > 0) timers.add(vertx.setPeriodic(config.bridgeConflateMs(), id -> publishConflated()));
     statusConsumer = bus.consumer(Addresses.MD_STATUS, msg -> msg.reply(status()));
   }
 
@@ -192,10 +195,21 @@ public final class MarketDataVerticle extends VerticleBase {
   private void onTick(Tick t) {
     cache.putTick(t);
     bus.publish(Addresses.mdInternalTick(t.symbol()), t, localTick);
-    bus.publish(Addresses.mdTick(t.symbol()), MarketJson.tick(t));
+    if (config.bridgeConflateMs() == 0) {
+      bus.publish(Addresses.mdTick(t.symbol()), MarketJson.tick(t));
+    } else {
+      bridgePending.put(t.symbol(), t);
+    }
     metrics.recordLatency(System.nanoTime() - t.receivedNanos());
     StalenessMonitor.Transition fresh = staleness.touch(t.symbol(), System.currentTimeMillis());
     if (fresh != null) publishTransition(fresh);
+  }
+
+  /** The bridge gets the latest tick per symbol per period; the trading loop (record address) gets every tick. */
+  private void publishConflated() {
+    if (bridgePending.isEmpty()) return;
+    for (Tick t : bridgePending.values()) bus.publish(Addresses.mdTick(t.symbol()), MarketJson.tick(t));
+    bridgePending.clear();
   }
 
   private void onCandleClosed(Candle c) {

@@ -21,6 +21,7 @@ class MarketConfigTest {
     assertThat(c.kafka().topic()).isEqualTo("md.ticks");
     assertThat(c.kafka().groupId()).isEqualTo("bourse-market");
     assertThat(c.kafka().deadLetterTopic()).isEqualTo("md.ticks.dlt");
+    assertThat(c.bridgeConflateMs()).isEqualTo(100);
   }
 
   @Test

@@ -70,6 +70,7 @@ class MarketDataKafkaTest {
     MarketConfig config = MarketConfig.from(new JsonObject()
         .put("source", "kafka")
         .put("persistFlushMs", 100)
+        .put("bridgeConflateMs", 0)
         .put("kafka", new JsonObject().put("bootstrap", kafka.bootstrapServers()).put("topic", topic)
             .put("groupId", group).put("deadLetterTopic", topic + ".dlt").put("maxPollRecords", 50)), problems);
     assertThat(problems.all()).isEmpty();

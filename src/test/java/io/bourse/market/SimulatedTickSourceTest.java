@@ -78,16 +78,24 @@ class SimulatedTickSourceTest {
       assertThat(problems.all()).isEmpty();
       Set<String> seen = ConcurrentHashMap.newKeySet();
       AtomicInteger records = new AtomicInteger();
+      AtomicInteger json = new AtomicInteger();
       for (Instrument i : seed().instruments()) {
-        vertx.eventBus().<JsonObject>consumer(Addresses.mdTick(i.symbol()), m -> seen.add(m.body().getString("symbol")));
+        vertx.eventBus().<JsonObject>consumer(Addresses.mdTick(i.symbol()), m -> {
+          seen.add(m.body().getString("symbol"));
+          json.incrementAndGet();
+        });
         vertx.eventBus().<Tick>consumer(Addresses.mdInternalTick(i.symbol()), m -> records.incrementAndGet());
       }
       MarketDataVerticle v = new MarketDataVerticle(config, null);
+      long deployed = System.currentTimeMillis();
       vertx.deployVerticle(v).await();
       long deadline = System.currentTimeMillis() + 10_000;
       while ((seen.size() < 7 || records.get() < 100) && System.currentTimeMillis() < deadline) Thread.sleep(20);
       assertThat(seen).hasSize(7);
       assertThat(records.get()).isGreaterThanOrEqualTo(100);
+      // The bridge stream is conflated (default 100 ms): at most one JSON tick per symbol per period.
+      long periods = (System.currentTimeMillis() - deployed) / 100 + 1;
+      assertThat(json.get()).isLessThanOrEqualTo((int) (7 * periods)).isLessThan(records.get());
       JsonObject status = vertx.eventBus().<JsonObject>request(Addresses.MD_STATUS, null).await().body();
       assertThat(status.getJsonObject("source").getString("source")).isEqualTo("simulated");
       assertThat(status.getBoolean("anyStale")).isFalse();
