@@ -9,6 +9,7 @@ import io.bourse.store.Query;
 import io.bourse.store.StoreConfig;
 import io.bourse.store.embedded.SqliteDocumentStore;
 import io.bourse.support.KafkaFixture;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -243,6 +244,50 @@ class MarketDataKafkaTest {
     assertThat(verticle.cache().latestTick("BTC-USD").await().sequence()).isEqualTo(50);
     await("closed 1m candles persisted", () -> persistedCandles("SOL-USD", Interval.M1).stream()
         .mapToLong(c -> c.getLong("trades")).sum() == 50);
+  }
+
+  @Test
+  void theSourcePausesWhileTheDownstreamIsBehindAndResumesWithoutLosingAnything() throws Exception {
+    String topic = "ticks-backpressure";
+    createTopicWithDeadLetters(topic, 1);
+    Instant t0 = base();
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < 200; i++) values.add(tick("ETH-USD", i, "3200.00", "1", t0.plusSeconds(i)));
+    kafka.send(topic, "ETH-USD", values);
+
+    InstrumentCatalogue catalogue = InstrumentJson.parseSeed(new JsonObject(
+        java.nio.file.Files.readString(Path.of("conf/instruments.json")))).catalogue();
+    MarketMetrics metrics = new MarketMetrics();
+    MarketPipeline pipeline = new MarketPipeline(new TickValidator(catalogue, 5_000, 3_600_000, Instant::now),
+        new Deduplicator(1024), new CandleAggregator(java.util.EnumSet.allOf(Interval.class), c -> { }), t -> { }, metrics);
+    java.util.concurrent.atomic.AtomicBoolean behind = new java.util.concurrent.atomic.AtomicBoolean(true);
+    MarketConfig.Kafka cfg = new MarketConfig.Kafka(kafka.bootstrapServers(), topic, "g-backpressure", topic + ".dlt", 10, 4);
+    DeadLetters none = (origin, payload, r) -> Future.succeededFuture();
+    io.bourse.market.source.KafkaTickSource[] source = new io.bourse.market.source.KafkaTickSource[1];
+    io.vertx.core.Context ctx = vertx.getOrCreateContext();
+    io.vertx.core.Promise<Void> started = io.vertx.core.Promise.promise();
+    ctx.runOnContext(v -> {
+      source[0] = new io.bourse.market.source.KafkaTickSource(vertx, cfg, pipeline, none, metrics, behind::get, null);
+      source[0].start().onComplete(started);
+    });
+    started.future().await();
+    try {
+      await("the first batch", () -> metrics.ingested.sum() > 0);
+      Thread.sleep(1_000);
+      long whilePaused = metrics.ingested.sum();
+      assertThat(whilePaused).as("one poll of at most 10 records, then paused").isLessThanOrEqualTo(10);
+      Thread.sleep(500);
+      assertThat(metrics.ingested.sum()).isEqualTo(whilePaused);
+
+      behind.set(false);
+      await("everything after resuming", () -> metrics.accepted.sum() == 200);
+      assertThat(metrics.duplicates.sum()).isZero();
+      await("all 200 offsets committed", () -> Long.valueOf(200).equals(committed("g-backpressure", topic).get(0)));
+    } finally {
+      io.vertx.core.Promise<Void> stopped = io.vertx.core.Promise.promise();
+      ctx.runOnContext(v -> source[0].stop().onComplete(stopped));
+      stopped.future().await();
+    }
   }
 
   /** Empty while the group has not committed yet (or the admin call failed); callers poll. */
