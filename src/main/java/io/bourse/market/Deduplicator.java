@@ -56,6 +56,17 @@ public final class Deduplicator {
     return true;
   }
 
+  /**
+   * Marks every sequence up to {@code highWaterMark} as seen, e.g. from the shared cache's latest tick after a restart,
+   * so a redelivery of what the previous process already published is dropped here too.
+   */
+  public void seed(String symbol, long highWaterMark) {
+    State s = states.computeIfAbsent(symbol, k -> new State());
+    if (highWaterMark <= s.high) return;
+    s.high = highWaterMark;
+    java.util.Arrays.fill(s.seen, -1L);
+  }
+
   public long duplicates() { return duplicates; }
 
   /** Highest sequence seen for the symbol, -1 if none. */

@@ -54,6 +54,7 @@ public final class MarketDataVerticle extends VerticleBase {
   private MarketCache cache;
   private InstrumentCatalogue catalogue;
   private CandleAggregator aggregator;
+  private Deduplicator dedup;
   private CandleWriter writer;
   private StalenessMonitor staleness;
   private DeadLetters deadLetters;
@@ -99,8 +100,8 @@ public final class MarketDataVerticle extends VerticleBase {
       return prepareStore(seed).map(seed);
     }).compose(seed -> {
       wire(seed);
-      return source.start();
-    }).onSuccess(v -> log.info("Market data started: source={}, {} instruments", source.name(), catalogue.size()));
+      return seedDeduplicator();
+    }).compose(v -> source.start()).onSuccess(v -> log.info("Market data started: source={}, {} instruments", source.name(), catalogue.size()));
   }
 
   private Future<InstrumentJson.Seed> loadSeed() {
@@ -144,8 +145,8 @@ public final class MarketDataVerticle extends VerticleBase {
     boolean replay = config.source() == MarketConfig.Source.CSV;
     TickValidator validator = new TickValidator(catalogue, config.maxClockSkewMs(), replay ? 0 : config.maxTickAgeMs(),
         Instant::now);
-    MarketPipeline pipeline = new MarketPipeline(validator, new Deduplicator(config.dedupWindow()), aggregator,
-        this::onTick, metrics);
+    dedup = new Deduplicator(config.dedupWindow());
+    MarketPipeline pipeline = new MarketPipeline(validator, dedup, aggregator, this::onTick, metrics);
     staleness = new StalenessMonitor(catalogue, config.staleAfterMs(), System.currentTimeMillis());
 
     switch (config.source()) {
@@ -181,6 +182,28 @@ public final class MarketDataVerticle extends VerticleBase {
     timers.add(vertx.setPeriodic(Math.max(50, Math.min(1_000, config.staleAfterMs() / 2)), id -> checkStaleness()));
     if (config.bridgeConflateMs() > 0) timers.add(vertx.setPeriodic(config.bridgeConflateMs(), id -> publishConflated()));
     statusConsumer = bus.consumer(Addresses.MD_STATUS, msg -> msg.reply(status()));
+  }
+
+  /**
+   * With Kafka and a shared (Redis) cache, the previous process's latest tick per symbol tells what it already
+   * published; everything up to it that Kafka redelivers (uncommitted at the crash) is dropped instead of published
+   * twice. Not for the simulated feed or CSV replay: their sequences restart on purpose.
+   */
+  private Future<Void> seedDeduplicator() {
+    if (config.source() != MarketConfig.Source.KAFKA || !(cache instanceof RedisMarketCache)) {
+      return Future.succeededFuture();
+    }
+    List<Future<?>> reads = new ArrayList<>();
+    for (Instrument i : catalogue.all()) {
+      reads.add(cache.latestTick(i.symbol()).onSuccess(t -> {
+        if (t != null) dedup.seed(t.symbol(), t.sequence());
+      }));
+    }
+    return Future.all(reads).<Void>mapEmpty()
+        .recover(e -> {
+          log.warn("Could not read the latest ticks to seed deduplication ({}); redelivered ticks may repeat", e.toString());
+          return Future.succeededFuture();
+        });
   }
 
   private DeadLetters storeOrLogDeadLetters() {

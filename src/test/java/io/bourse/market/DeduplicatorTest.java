@@ -55,4 +55,15 @@ class DeduplicatorTest {
   void windowMustBeAPowerOfTwo() {
     assertThatThrownBy(() -> new Deduplicator(100)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void seedingMarksEverythingUpToTheMarkAsSeen() {
+    Deduplicator d = new Deduplicator(64);
+    d.seed("A", 100);
+    assertThat(d.firstSeen("A", 100)).isFalse();
+    assertThat(d.firstSeen("A", 60)).isFalse();
+    assertThat(d.firstSeen("A", 101)).isTrue();
+    d.seed("A", 50);
+    assertThat(d.highWaterMark("A")).as("a lower seed never lowers the mark").isEqualTo(101);
+  }
 }

@@ -67,6 +67,10 @@ class MarketDataKafkaTest {
   }
 
   void deploy(String topic, String group) {
+    deploy(topic, group, null);
+  }
+
+  void deploy(String topic, String group, io.vertx.redis.client.Redis redis) {
     ConfigProblems problems = new ConfigProblems();
     MarketConfig config = MarketConfig.from(new JsonObject()
         .put("source", "kafka")
@@ -75,7 +79,7 @@ class MarketDataKafkaTest {
         .put("kafka", new JsonObject().put("bootstrap", kafka.bootstrapServers()).put("topic", topic)
             .put("groupId", group).put("deadLetterTopic", topic + ".dlt").put("maxPollRecords", 50)), problems);
     assertThat(problems.all()).isEmpty();
-    verticle = new MarketDataVerticle(config, store, null, Map.of("session.timeout.ms", "10000"));
+    verticle = new MarketDataVerticle(config, store, redis, Map.of("session.timeout.ms", "10000"));
     deploymentId = vertx.deployVerticle(verticle).await();
   }
 
@@ -287,6 +291,34 @@ class MarketDataKafkaTest {
       io.vertx.core.Promise<Void> stopped = io.vertx.core.Promise.promise();
       ctx.runOnContext(v -> source[0].stop().onComplete(stopped));
       stopped.future().await();
+    }
+  }
+
+  @Test
+  void redeliveryToANewProcessIsNotPublishedAgainWhenTheCacheIsShared() throws Exception {
+    String topic = "ticks-process-restart";
+    createTopicWithDeadLetters(topic, 1);
+    AtomicInteger published = new AtomicInteger();
+    vertx.eventBus().consumer(Addresses.mdInternalTick("BTC-USD"), m -> published.incrementAndGet());
+    try (io.bourse.support.RedisServer server = io.bourse.support.RedisServer.start()) {
+      io.vertx.redis.client.Redis redis = io.vertx.redis.client.Redis.createClient(vertx, server.url());
+      deploy(topic, "g-process", redis);
+      Instant t0 = base();
+      List<String> values = new ArrayList<>();
+      for (int i = 0; i < 30; i++) values.add(tick("BTC-USD", i, "65000.00", "0.1", t0.plusSeconds(i)));
+      kafka.send(topic, "BTC-USD", values);
+      await("30 ticks published by the first process", () -> published.get() == 30);
+      vertx.undeploy(deploymentId).await(); // stop() flushes the latest tick to Redis
+      deploymentId = null;
+
+      // The new process finds the group rewound, as after a crash before the commit: all 30 come again.
+      kafka.rewindGroup("g-process", topic, 1);
+      deploy(topic, "g-process", redis);
+      kafka.send(topic, "BTC-USD", List.of(tick("BTC-USD", 30, "65001.00", "0.1", t0.plusSeconds(30))));
+      await("the redelivered 30 recognised", () -> verticle.metrics().duplicates.sum() == 30);
+      await("the new tick", () -> published.get() == 31);
+      assertThat(verticle.metrics().accepted.sum()).isEqualTo(1);
+      redis.close();
     }
   }
 
