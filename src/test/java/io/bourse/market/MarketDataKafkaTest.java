@@ -83,6 +83,13 @@ class MarketDataKafkaTest {
     deploymentId = vertx.deployVerticle(verticle).await();
   }
 
+  /** Counts messages on the addresses (consumers stay registered for the class; addresses are per test). */
+  static AtomicInteger count(String... addresses) {
+    AtomicInteger n = new AtomicInteger();
+    for (String a : addresses) vertx.eventBus().consumer(a, m -> n.incrementAndGet());
+    return n;
+  }
+
   static void createTopicWithDeadLetters(String topic, int partitions) throws Exception {
     kafka.createTopic(topic, partitions);
     kafka.createTopic(topic + ".dlt", 1);
@@ -176,8 +183,7 @@ class MarketDataKafkaTest {
   void malformedMessagesGoToTheDeadLetterTopicWithTheirReasonAndThePipelineContinues() throws Exception {
     String topic = "ticks-bad";
     createTopicWithDeadLetters(topic, 1);
-    AtomicInteger published = new AtomicInteger();
-    vertx.eventBus().consumer(Addresses.mdTick("ETH-USD"), m -> published.incrementAndGet());
+    AtomicInteger published = count(Addresses.mdTick("ETH-USD"));
     deploy(topic, "g-bad");
 
     Instant t0 = base();
@@ -212,12 +218,8 @@ class MarketDataKafkaTest {
   void redeliveryAfterAConsumerRestartIsNotCountedTwice() throws Exception {
     String topic = "ticks-restart";
     createTopicWithDeadLetters(topic, 2);
-    AtomicInteger published = new AtomicInteger();
-    AtomicInteger internal = new AtomicInteger();
-    vertx.eventBus().consumer(Addresses.mdTick("BTC-USD"), m -> published.incrementAndGet());
-    vertx.eventBus().consumer(Addresses.mdTick("SOL-USD"), m -> published.incrementAndGet());
-    vertx.eventBus().consumer(Addresses.mdInternalTick("BTC-USD"), m -> internal.incrementAndGet());
-    vertx.eventBus().consumer(Addresses.mdInternalTick("SOL-USD"), m -> internal.incrementAndGet());
+    AtomicInteger published = count(Addresses.mdTick("BTC-USD"), Addresses.mdTick("SOL-USD"));
+    AtomicInteger internal = count(Addresses.mdInternalTick("BTC-USD"), Addresses.mdInternalTick("SOL-USD"));
     deploy(topic, "g-restart");
 
     Instant t0 = base();
@@ -298,8 +300,7 @@ class MarketDataKafkaTest {
   void redeliveryToANewProcessIsNotPublishedAgainWhenTheCacheIsShared() throws Exception {
     String topic = "ticks-process-restart";
     createTopicWithDeadLetters(topic, 1);
-    AtomicInteger published = new AtomicInteger();
-    vertx.eventBus().consumer(Addresses.mdInternalTick("BTC-USD"), m -> published.incrementAndGet());
+    AtomicInteger published = count(Addresses.mdInternalTick("BTC-USD"));
     try (io.bourse.support.RedisServer server = io.bourse.support.RedisServer.start()) {
       io.vertx.redis.client.Redis redis = io.vertx.redis.client.Redis.createClient(vertx, server.url());
       deploy(topic, "g-process", redis);
