@@ -6,4 +6,27 @@ package io.bourse.common;
  */
 public final class Addresses {
   private Addresses() {}
+
+  // --- Market data -------------------------------------------------------------------------------------------------
+  // Internal addresses sit under md.internal.* so the bridge allow-list for md.* must exclude them explicitly
+  // (regex "md\\.(tick|candle)\\..+"); they carry records through a local codec and never leave the JVM.
+
+  /** Internal: {@link io.bourse.market.Tick} records (local codec) for the trading loop. Suffix: symbol. */
+  public static final String MD_INTERNAL_TICK_PREFIX = "md.internal.tick.";
+  /** Bridge: tick as JSON (decimal strings). Suffix: symbol. */
+  public static final String MD_TICK_PREFIX = "md.tick.";
+  /** Bridge: closed candle as JSON. Form md.candle.&lt;interval&gt;.&lt;SYMBOL&gt;. */
+  public static final String MD_CANDLE_PREFIX = "md.candle.";
+  /** Internal: JSON stale/fresh transitions per symbol, for the risk engine. */
+  public static final String MD_STALENESS = "md.internal.staleness";
+  /** Internal request/reply: current market-data status (staleness per symbol, counters) for /health/detailed. */
+  public static final String MD_STATUS = "md.internal.status";
+  /** Bridge (operators): alerts; market data publishes stale/fresh transitions here. */
+  public static final String ADMIN_ALERTS = "admin.alerts";
+
+  public static String mdInternalTick(String symbol) { return MD_INTERNAL_TICK_PREFIX + symbol; }
+
+  public static String mdTick(String symbol) { return MD_TICK_PREFIX + symbol; }
+
+  public static String mdCandle(String interval, String symbol) { return MD_CANDLE_PREFIX + interval + "." + symbol; }
 }

@@ -1,0 +1,58 @@
+package io.bourse.market;
+
+import io.vertx.core.json.JsonObject;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Market-data counters, written on the verticle's context and read from anywhere (metrics scrape, health). Counts
+ * are monotonic so Prometheus derives ingested/s and invalid/s; the latency recorder is tick receive → bus publish.
+ */
+public final class MarketMetrics {
+  public final LongAdder ingested = new LongAdder();
+  public final LongAdder accepted = new LongAdder();
+  public final LongAdder duplicates = new LongAdder();
+  public final LongAdder deadLettered = new LongAdder();
+  public final LongAdder candlesPersisted = new LongAdder();
+  public final LongAdder persistFailures = new LongAdder();
+  private final Map<Rejection.Reason, LongAdder> invalid = new EnumMap<>(Rejection.Reason.class);
+  private final Map<String, Long> lagByPartition = new ConcurrentHashMap<>();
+  /** 1 µs .. 60 s, 3 significant digits. */
+  private final Recorder latencyNanos = new Recorder(60_000_000_000L, 3);
+  private Histogram interval;
+
+  public MarketMetrics() {
+    for (Rejection.Reason r : Rejection.Reason.values()) invalid.put(r, new LongAdder());
+  }
+
+  public void invalid(Rejection.Reason reason) { invalid.get(reason).increment(); }
+
+  public long invalidTotal() { return invalid.values().stream().mapToLong(LongAdder::sum).sum(); }
+
+  public long invalidCount(Rejection.Reason reason) { return invalid.get(reason).sum(); }
+
+  public void recordLatency(long nanos) { latencyNanos.recordValue(Math.max(0, Math.min(nanos, 60_000_000_000L))); }
+
+  public void lag(String partition, long lag) { lagByPartition.put(partition, lag); }
+
+  public Map<String, Long> lagByPartition() { return Map.copyOf(lagByPartition); }
+
+  /** Latency since the previous call (interval histogram), so p99 reflects recent behaviour. */
+  public synchronized Histogram latencySinceLastCall() {
+    interval = latencyNanos.getIntervalHistogram(interval);
+    return interval;
+  }
+
+  public JsonObject snapshot() {
+    JsonObject inv = new JsonObject();
+    invalid.forEach((r, n) -> inv.put(r.name(), n.sum()));
+    return new JsonObject().put("ingested", ingested.sum()).put("accepted", accepted.sum())
+        .put("duplicates", duplicates.sum()).put("invalid", inv).put("deadLettered", deadLettered.sum())
+        .put("candlesPersisted", candlesPersisted.sum()).put("persistFailures", persistFailures.sum())
+        .put("consumerLag", new JsonObject(Map.copyOf(lagByPartition)));
+  }
+}

@@ -1,0 +1,70 @@
+package io.bourse.market;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * validate → dedup → candles → accepted-tick consumer (cache, bus, staleness). Synchronous and allocation-light so a
+ * source can push a whole Kafka batch through it on the event loop and then commit. Never throws for bad input.
+ */
+public final class MarketPipeline {
+  private final TickValidator validator;
+  private final Deduplicator dedup;
+  private final CandleAggregator candles;
+  private final Consumer<Tick> onAccepted;
+  private final MarketMetrics metrics;
+
+  public MarketPipeline(TickValidator validator, Deduplicator dedup, CandleAggregator candles,
+                        Consumer<Tick> onAccepted, MarketMetrics metrics) {
+    this.validator = validator;
+    this.dedup = dedup;
+    this.candles = candles;
+    this.onAccepted = onAccepted;
+    this.metrics = metrics;
+  }
+
+  /** Takes one raw JSON message; returns the rejection (for the dead-letter path) or null if accepted/duplicate. */
+  public Rejection offer(String json, long receivedNanos) {
+    Map<String, Object> fields;
+    try {
+      fields = json == null ? null : new JsonObject(json).getMap();
+    } catch (DecodeException | ClassCastException e) {
+      metrics.ingested.increment();
+      metrics.invalid(Rejection.Reason.SCHEMA);
+      return new Rejection(Rejection.Reason.SCHEMA, "not a JSON object");
+    }
+    return offer(fields, receivedNanos);
+  }
+
+  public Rejection offer(Map<String, Object> fields, long receivedNanos) {
+    metrics.ingested.increment();
+    TickValidator.Result r = validator.validate(fields, receivedNanos);
+    if (!r.ok()) {
+      metrics.invalid(r.rejection().reason());
+      return r.rejection();
+    }
+    offerValid(r.tick());
+    return null;
+  }
+
+  /** For sources that build ticks themselves (simulated feed): already valid by construction. */
+  public void offerValid(Tick t) {
+    if (!dedup.firstSeen(t.symbol(), t.sequence())) {
+      metrics.duplicates.increment();
+      return;
+    }
+    metrics.accepted.increment();
+    candles.onTick(t);
+    onAccepted.accept(t);
+  }
+
+  /** For sources that reject a message before it has fields (unparseable CSV row): counted like any invalid one. */
+  public void countInvalid(Rejection r) {
+    metrics.ingested.increment();
+    metrics.invalid(r.reason());
+  }
+
+  public CandleAggregator candles() { return candles; }
+}

@@ -1,0 +1,203 @@
+package io.bourse.market.source;
+
+import io.bourse.market.DeadLetters;
+import io.bourse.market.MarketConfig;
+import io.bourse.market.MarketMetrics;
+import io.bourse.market.MarketPipeline;
+import io.bourse.market.Rejection;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ticks from a Kafka topic (JSON values) in a consumer group, at-least-once with exact effects:
+ * <ul>
+ *   <li>auto-commit is off; a batch's offsets are committed only after every record in it went through the pipeline
+ *       and every dead letter it produced is acknowledged by the broker;</li>
+ *   <li>commits are chained in batch order, so a committed offset never passes an unfinished earlier batch (only
+ *       contiguous processed offsets are committed);</li>
+ *   <li>the stream is paused while too many batches await their commit or the downstream reports it is behind, and
+ *       resumed when they drain. Pausing the Vert.x stream (not Kafka partitions) survives rebalances, which drop
+ *       partition-level pauses (KAFKA-13425);</li>
+ *   <li>on revocation the offsets already processed for the revoked partitions are committed; anything redelivered
+ *       to the next owner is dropped by the (symbol, sequence) deduplicator.</li>
+ * </ul>
+ */
+public final class KafkaTickSource implements TickSource {
+  private static final Logger log = LoggerFactory.getLogger(KafkaTickSource.class);
+
+  private final Vertx vertx;
+  private final MarketConfig.Kafka config;
+  private final MarketPipeline pipeline;
+  private final DeadLetters deadLetters;
+  private final MarketMetrics metrics;
+  private final BooleanSupplier downstreamBehind;
+  private final Map<String, String> extraProps;
+
+  private KafkaConsumer<String, String> consumer;
+  private Future<Void> commitChain = Future.succeededFuture();
+  /** Next offset to commit per partition, advanced only when a batch's chain link completes. */
+  private final Map<TopicPartition, Long> processed = new HashMap<>();
+  private final Set<TopicPartition> assigned = new HashSet<>();
+  private int batchesAwaitingCommit;
+  private boolean paused;
+  private boolean stopping;
+  private long lagTimer = -1;
+  private long committedBatches;
+
+  public KafkaTickSource(Vertx vertx, MarketConfig.Kafka config, MarketPipeline pipeline, DeadLetters deadLetters,
+                         MarketMetrics metrics, BooleanSupplier downstreamBehind, Map<String, String> extraProps) {
+    this.vertx = vertx;
+    this.config = config;
+    this.pipeline = pipeline;
+    this.deadLetters = deadLetters;
+    this.metrics = metrics;
+    this.downstreamBehind = downstreamBehind;
+    this.extraProps = extraProps == null ? Map.of() : extraProps;
+  }
+
+  @Override public String name() { return "kafka"; }
+
+  @Override
+  public Future<Void> start() {
+    Map<String, String> props = new HashMap<>();
+    props.put("bootstrap.servers", config.bootstrap());
+    props.put("group.id", config.groupId());
+    props.put("enable.auto.commit", "false");
+    props.put("auto.offset.reset", "earliest");
+    props.put("max.poll.records", Integer.toString(config.maxPollRecords()));
+    props.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    props.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    props.putAll(extraProps);
+    consumer = KafkaConsumer.create(vertx, props);
+    consumer.exceptionHandler(e -> log.warn("Kafka consumer error: {}", e.toString()));
+    consumer.partitionsAssignedHandler(this::onAssigned);
+    consumer.partitionsRevokedHandler(this::onRevoked);
+    consumer.batchHandler(this::onBatch);
+    // The stream only polls when a record handler is set; all work is done per batch above.
+    consumer.handler(r -> { });
+    lagTimer = vertx.setPeriodic(5_000, id -> updateLag());
+    return consumer.subscribe(config.topic())
+        .onSuccess(v -> log.info("Consuming {} as group {}", config.topic(), config.groupId()));
+  }
+
+  private void onBatch(KafkaConsumerRecords<String, String> records) {
+    long now = System.nanoTime();
+    Map<TopicPartition, Long> next = new HashMap<>();
+    List<Future<Void>> deadLettered = new ArrayList<>();
+    for (int i = 0; i < records.size(); i++) {
+      KafkaConsumerRecord<String, String> r = records.recordAt(i);
+      Rejection rejection = pipeline.offer(r.value(), now);
+      if (rejection != null) {
+        String origin = "kafka:" + r.topic() + "/" + r.partition() + "@" + r.offset();
+        deadLettered.add(deadLetters.publish(origin, r.value(), rejection)
+            .onFailure(e -> log.error("Dead letter for {} not written: {}", origin, e.toString())));
+      }
+      next.merge(new TopicPartition(r.topic(), r.partition()), r.offset() + 1, Math::max);
+    }
+    batchesAwaitingCommit++;
+    Future<Void> dlq = deadLettered.isEmpty() ? Future.succeededFuture() : Future.all(deadLettered).mapEmpty();
+    // A failed dead letter must not be committed past: the link fails, and so does every later link, until restart
+    // redelivers from the last good offset.
+    commitChain = commitChain.compose(v -> dlq).compose(v -> {
+      next.forEach((tp, off) -> { if (assigned.contains(tp)) processed.merge(tp, off, Math::max); });
+      // A failed commit is not sticky: offsets are cumulative, so the next batch's commit covers this one.
+      return commit(next).recover(e -> {
+        log.warn("Offset commit failed (the next commit covers it): {}", e.toString());
+        return Future.succeededFuture();
+      });
+    }).onComplete(ar -> {
+      batchesAwaitingCommit--;
+      maybeResume();
+    });
+    if (!paused && (batchesAwaitingCommit >= config.maxInFlightBatches() || downstreamBehind.getAsBoolean())) {
+      paused = true;
+      consumer.pause();
+      log.debug("Paused: {} batches awaiting commit", batchesAwaitingCommit);
+    }
+  }
+
+  private Future<Void> commit(Map<TopicPartition, Long> offsets) {
+    Map<TopicPartition, OffsetAndMetadata> c = new HashMap<>();
+    offsets.forEach((tp, off) -> { if (assigned.contains(tp)) c.put(tp, new OffsetAndMetadata(off, null)); });
+    if (c.isEmpty()) return Future.succeededFuture();
+    return consumer.commit(c).onSuccess(x -> committedBatches++).mapEmpty();
+  }
+
+  private void maybeResume() {
+    if (stopping) return;
+    if (paused && batchesAwaitingCommit <= config.maxInFlightBatches() / 2 && !downstreamBehind.getAsBoolean()) {
+      paused = false;
+      consumer.resume();
+    } else if (paused && batchesAwaitingCommit == 0) {
+      // Only the downstream holds us: look again shortly rather than waiting for a commit that will not come.
+      vertx.setTimer(50, id -> maybeResume());
+    }
+  }
+
+  private void onAssigned(Set<TopicPartition> partitions) {
+    assigned.addAll(partitions);
+    log.info("Assigned {}", partitions);
+  }
+
+  private void onRevoked(Set<TopicPartition> partitions) {
+    if (stopping) {
+      // Revocation during close: the commit chain already committed everything processed.
+      assigned.removeAll(partitions);
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> c = new HashMap<>();
+    for (TopicPartition tp : partitions) {
+      Long off = processed.remove(tp);
+      if (off != null) c.put(tp, new OffsetAndMetadata(off, null));
+    }
+    if (!c.isEmpty()) consumer.commit(c).onFailure(e -> log.warn("Commit on revoke failed: {}", e.toString()));
+    assigned.removeAll(partitions);
+    log.info("Revoked {}", partitions);
+  }
+
+  private void updateLag() {
+    if (assigned.isEmpty()) return;
+    Set<TopicPartition> tps = Set.copyOf(assigned);
+    consumer.endOffsets(tps).onSuccess(ends -> ends.forEach((tp, end) -> {
+      long pos = processed.getOrDefault(tp, 0L);
+      metrics.lag(tp.getTopic() + "-" + tp.getPartition(), Math.max(0, end - pos));
+    }));
+  }
+
+  /**
+   * Stops polling first (closing under a running poll loop makes the Kafka client fail every poll with "not safe for
+   * multi-threaded access" until the close finishes), waits for the outstanding commits, then leaves the group.
+   */
+  @Override
+  public Future<Void> stop() {
+    if (consumer == null || stopping) return Future.succeededFuture();
+    stopping = true;
+    if (lagTimer >= 0) vertx.cancelTimer(lagTimer);
+    consumer.pause();
+    return commitChain.recover(e -> Future.succeededFuture()).compose(v -> consumer.close());
+  }
+
+  @Override
+  public JsonObject status() {
+    JsonArray parts = new JsonArray();
+    assigned.forEach(tp -> parts.add(tp.getTopic() + "-" + tp.getPartition()));
+    return new JsonObject().put("source", "kafka").put("topic", config.topic()).put("assigned", parts)
+        .put("paused", paused).put("batchesAwaitingCommit", batchesAwaitingCommit).put("committedBatches", committedBatches);
+  }
+}

@@ -1,0 +1,339 @@
+package io.bourse.market;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bourse.common.Addresses;
+import io.bourse.config.ConfigProblems;
+import io.bourse.store.DocumentStore;
+import io.bourse.store.Query;
+import io.bourse.store.StoreConfig;
+import io.bourse.store.embedded.SqliteDocumentStore;
+import io.bourse.support.KafkaFixture;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Kafka ingestion path against a real in-process KRaft broker and the real embedded store. */
+class MarketDataKafkaTest {
+  static KafkaFixture kafka;
+  static Vertx vertx;
+  static DocumentStore store;
+  @TempDir static Path dir;
+
+  String deploymentId;
+  MarketDataVerticle verticle;
+
+  @BeforeAll
+  static void startAll() throws Exception {
+    kafka = KafkaFixture.start();
+    vertx = Vertx.vertx();
+    store = SqliteDocumentStore.open(vertx, new StoreConfig.Embedded(dir.resolve("market.db"),
+        StoreConfig.Synchronous.NORMAL, 2), 1 << 20).await();
+  }
+
+  @AfterAll
+  static void stopAll() throws Exception {
+    if (store != null) store.close().await();
+    if (vertx != null) vertx.close().await();
+    if (kafka != null) kafka.close();
+  }
+
+  @AfterEach
+  void undeploy() {
+    if (deploymentId != null) vertx.undeploy(deploymentId).await();
+  }
+
+  @BeforeEach
+  void nothingDeployed() {
+    deploymentId = null;
+  }
+
+  void deploy(String topic, String group) {
+    deploy(topic, group, null);
+  }
+
+  void deploy(String topic, String group, io.vertx.redis.client.Redis redis) {
+    ConfigProblems problems = new ConfigProblems();
+    MarketConfig config = MarketConfig.from(new JsonObject()
+        .put("source", "kafka")
+        .put("persistFlushMs", 100)
+        .put("bridgeConflateMs", 0)
+        .put("kafka", new JsonObject().put("bootstrap", kafka.bootstrapServers()).put("topic", topic)
+            .put("groupId", group).put("deadLetterTopic", topic + ".dlt").put("maxPollRecords", 50)), problems);
+    assertThat(problems.all()).isEmpty();
+    verticle = new MarketDataVerticle(config, store, redis, Map.of("session.timeout.ms", "10000"));
+    deploymentId = vertx.deployVerticle(verticle).await();
+  }
+
+  /** Counts messages on the addresses (consumers stay registered for the class; addresses are per test). */
+  static AtomicInteger count(String... addresses) {
+    AtomicInteger n = new AtomicInteger();
+    for (String a : addresses) vertx.eventBus().consumer(a, m -> n.incrementAndGet());
+    return n;
+  }
+
+  static void createTopicWithDeadLetters(String topic, int partitions) throws Exception {
+    kafka.createTopic(topic, partitions);
+    kafka.createTopic(topic + ".dlt", 1);
+  }
+
+  static String tick(String symbol, long seq, String price, String size, Instant ts) {
+    return new JsonObject().put("symbol", symbol).put("sequence", seq).put("price", price).put("size", size)
+        .put("timestamp", ts.toString()).encode();
+  }
+
+  /** A minute-aligned start well inside the accepted age, so every 1m bucket of the test is in the past. */
+  static Instant base() {
+    return Interval.M1.bucketStart(Instant.now().minus(Duration.ofMinutes(10)));
+  }
+
+  static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+      Thread.sleep(25);
+    }
+  }
+
+  List<JsonObject> persistedCandles(String symbol, Interval interval) {
+    return store.query(CandleWriter.CONTAINER, Query.in(CandleWriter.partitionKey(symbol, interval))
+        .orderBy("openTimeMs", false).limit(100).build()).await().items().stream().map(d -> d.body()).toList();
+  }
+
+  @Test
+  void ticksFlowIntoCandlesTheStoreAndTheBusAndOffsetsAreCommitted() throws Exception {
+    String topic = "ticks-happy";
+    createTopicWithDeadLetters(topic, 3);
+    List<JsonObject> json = new CopyOnWriteArrayList<>();
+    List<Object> records = new CopyOnWriteArrayList<>();
+    List<JsonObject> candles = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<JsonObject>consumer(Addresses.mdTick("BTC-USD"), m -> json.add(m.body()));
+    vertx.eventBus().consumer(Addresses.mdInternalTick("BTC-USD"), m -> records.add(m.body()));
+    vertx.eventBus().<JsonObject>consumer(Addresses.mdCandle("1m", "BTC-USD"), m -> candles.add(m.body()));
+    deploy(topic, "g-happy");
+
+    Instant t0 = base();
+    List<String> values = new ArrayList<>();
+    List<BigDecimal> prices = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      BigDecimal p = new BigDecimal("65000.00").add(BigDecimal.valueOf((i * 37L) % 101 - 50));
+      prices.add(p);
+      values.add(tick("BTC-USD", i, p.toPlainString(), "0.01", t0.plusSeconds(i)));
+    }
+    kafka.send(topic, "BTC-USD", values);
+
+    await("120 JSON ticks", () -> json.size() == 120);
+    await("120 record ticks", () -> records.size() == 120);
+    assertThat(records).allMatch(o -> o instanceof Tick);
+    assertThat(json.get(0).getString("price")).isEqualTo(prices.get(0).toPlainString());
+    assertThat(json).extracting(o -> o.getLong("sequence")).containsExactlyElementsOf(
+        java.util.stream.LongStream.range(0, 120).boxed().toList());
+
+    // Both minutes are in the past: the first closes when minute two starts, the second on the wall-clock sweep.
+    await("two closed 1m candles", () -> candles.size() == 2);
+    await("two persisted 1m candles", () -> persistedCandles("BTC-USD", Interval.M1).size() == 2);
+    List<JsonObject> stored = persistedCandles("BTC-USD", Interval.M1);
+    for (int m = 0; m < 2; m++) {
+      List<BigDecimal> minute = prices.subList(m * 60, m * 60 + 60);
+      JsonObject c = stored.get(m);
+      assertThat(c.getString("openTime")).isEqualTo(t0.plusSeconds(60L * m).toString());
+      assertThat(new BigDecimal(c.getString("open"))).isEqualByComparingTo(minute.get(0));
+      assertThat(new BigDecimal(c.getString("high"))).isEqualByComparingTo(minute.stream().max(BigDecimal::compareTo).orElseThrow());
+      assertThat(new BigDecimal(c.getString("low"))).isEqualByComparingTo(minute.stream().min(BigDecimal::compareTo).orElseThrow());
+      assertThat(new BigDecimal(c.getString("close"))).isEqualByComparingTo(minute.get(59));
+      assertThat(new BigDecimal(c.getString("volume"))).isEqualByComparingTo("0.60");
+      assertThat(c.getLong("trades")).isEqualTo(60);
+      assertThat(c).isEqualTo(candles.get(m).copy());
+    }
+    assertThat(verticle.cache().latestTick("BTC-USD").await().sequence()).isEqualTo(119);
+    assertThat(verticle.cache().recentCandles("BTC-USD", Interval.M1, 10).await()).hasSize(2);
+
+    // Every record processed ⇒ the group's committed offsets reach the end of each partition.
+    Map<Integer, Long> ends = kafka.endOffsets(topic, 3);
+    await("offsets committed to the end", () -> {
+      Map<Integer, Long> committed = committed("g-happy", topic);
+      return ends.entrySet().stream().filter(e -> e.getValue() > 0)
+          .allMatch(e -> e.getValue().equals(committed.get(e.getKey())));
+    });
+    JsonObject status = vertx.eventBus().<JsonObject>request(Addresses.MD_STATUS, null).await().body();
+    assertThat(status.getJsonObject("metrics").getLong("accepted")).isEqualTo(120);
+    assertThat(status.getJsonObject("source").getString("source")).isEqualTo("kafka");
+    assertThat(verticle.metrics().latencySinceLastCall().getTotalCount()).isEqualTo(120);
+  }
+
+  @Test
+  void malformedMessagesGoToTheDeadLetterTopicWithTheirReasonAndThePipelineContinues() throws Exception {
+    String topic = "ticks-bad";
+    createTopicWithDeadLetters(topic, 1);
+    AtomicInteger published = count(Addresses.mdTick("ETH-USD"));
+    deploy(topic, "g-bad");
+
+    Instant t0 = base();
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < 5; i++) values.add(tick("ETH-USD", i, "3200.00", "1", t0.plusSeconds(i)));
+    List<String> bad = List.of(
+        "not json at all",
+        "[1,2,3]",
+        tick("DOGE-USD", 1, "0.1", "1", t0),
+        tick("ETH-USD", 100, "NaN", "1", t0),
+        tick("ETH-USD", 101, "-3", "1", t0),
+        tick("ETH-USD", 102, "3200.00", "1", Instant.now().plus(Duration.ofHours(1))),
+        new JsonObject().put("symbol", "ETH-USD").put("price", "1").put("size", "1").put("timestamp", t0.toString()).encode());
+    values.addAll(bad);
+    for (int i = 5; i < 10; i++) values.add(tick("ETH-USD", i, "3201.00", "1", t0.plusSeconds(i)));
+    kafka.send(topic, "ETH-USD", values);
+
+    await("the 10 valid ticks after and before the bad ones", () -> published.get() == 10);
+    List<ConsumerRecord<String, String>> dlt = kafka.readAll(topic + ".dlt", 7, Duration.ofSeconds(30));
+    assertThat(dlt).extracting(ConsumerRecord::value).containsExactlyElementsOf(bad);
+    assertThat(dlt).extracting(r -> header(r, "reason")).containsExactly(
+        "SCHEMA", "SCHEMA", "UNKNOWN_SYMBOL", "NON_FINITE_PRICE", "NON_POSITIVE_PRICE", "TIMESTAMP_IN_FUTURE", "SCHEMA");
+    assertThat(header(dlt.get(6), "detail")).startsWith("sequence:");
+    assertThat(header(dlt.get(2), "origin")).isEqualTo("kafka:" + topic + "/0@7");
+    assertThat(verticle.metrics().invalidTotal()).isEqualTo(7);
+    assertThat(verticle.metrics().invalidCount(Rejection.Reason.UNKNOWN_SYMBOL)).isEqualTo(1);
+    assertThat(verticle.metrics().deadLettered.sum()).isEqualTo(7);
+    await("all 17 offsets committed", () -> Long.valueOf(17).equals(committed("g-bad", topic).get(0)));
+  }
+
+  @Test
+  void redeliveryAfterAConsumerRestartIsNotCountedTwice() throws Exception {
+    String topic = "ticks-restart";
+    createTopicWithDeadLetters(topic, 2);
+    AtomicInteger published = count(Addresses.mdTick("BTC-USD"), Addresses.mdTick("SOL-USD"));
+    AtomicInteger internal = count(Addresses.mdInternalTick("BTC-USD"), Addresses.mdInternalTick("SOL-USD"));
+    deploy(topic, "g-restart");
+
+    Instant t0 = base();
+    List<String> btc = new ArrayList<>();
+    List<String> sol = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      btc.add(tick("BTC-USD", i, "65000.00", "0.1", t0.plusSeconds(i)));
+      sol.add(tick("SOL-USD", i, "150.000", "2", t0.plusSeconds(i)));
+    }
+    kafka.send(topic, "BTC-USD", btc);
+    kafka.send(topic, "SOL-USD", sol);
+    await("100 ticks published", () -> published.get() == 100);
+    await("offsets committed", () ->
+        committed("g-restart", topic).values().stream().mapToLong(Long::longValue).sum() == 100);
+
+    // Crash before commit, seen from the broker: the group's offsets go back to the start, so all 100 come again.
+    verticle.stopSource().await();
+    kafka.rewindGroup("g-restart", topic, 2);
+    verticle.startNewKafkaConsumer().await();
+    await("all 100 redelivered and recognised", () -> verticle.metrics().duplicates.sum() == 100);
+
+    // A new tick after the redelivery still flows: dedup drops repeats, not progress.
+    kafka.send(topic, "BTC-USD", List.of(tick("BTC-USD", 50, "65001.00", "0.1", t0.plusSeconds(50))));
+    await("the new tick", () -> published.get() == 101);
+    assertThat(internal.get()).isEqualTo(101);
+    assertThat(verticle.metrics().accepted.sum()).isEqualTo(101);
+    assertThat(verticle.metrics().ingested.sum()).isEqualTo(201);
+    assertThat(verticle.cache().latestTick("BTC-USD").await().sequence()).isEqualTo(50);
+    await("closed 1m candles persisted", () -> persistedCandles("SOL-USD", Interval.M1).stream()
+        .mapToLong(c -> c.getLong("trades")).sum() == 50);
+  }
+
+  @Test
+  void theSourcePausesWhileTheDownstreamIsBehindAndResumesWithoutLosingAnything() throws Exception {
+    String topic = "ticks-backpressure";
+    createTopicWithDeadLetters(topic, 1);
+    Instant t0 = base();
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < 200; i++) values.add(tick("ETH-USD", i, "3200.00", "1", t0.plusSeconds(i)));
+    kafka.send(topic, "ETH-USD", values);
+
+    InstrumentCatalogue catalogue = InstrumentJson.parseSeed(new JsonObject(
+        java.nio.file.Files.readString(Path.of("conf/instruments.json")))).catalogue();
+    MarketMetrics metrics = new MarketMetrics();
+    MarketPipeline pipeline = new MarketPipeline(new TickValidator(catalogue, 5_000, 3_600_000, Instant::now),
+        new Deduplicator(1024), new CandleAggregator(java.util.EnumSet.allOf(Interval.class), c -> { }), t -> { }, metrics);
+    java.util.concurrent.atomic.AtomicBoolean behind = new java.util.concurrent.atomic.AtomicBoolean(true);
+    MarketConfig.Kafka cfg = new MarketConfig.Kafka(kafka.bootstrapServers(), topic, "g-backpressure", topic + ".dlt", 10, 4);
+    DeadLetters none = (origin, payload, r) -> Future.succeededFuture();
+    io.bourse.market.source.KafkaTickSource[] source = new io.bourse.market.source.KafkaTickSource[1];
+    io.vertx.core.Context ctx = vertx.getOrCreateContext();
+    io.vertx.core.Promise<Void> started = io.vertx.core.Promise.promise();
+    ctx.runOnContext(v -> {
+      source[0] = new io.bourse.market.source.KafkaTickSource(vertx, cfg, pipeline, none, metrics, behind::get, null);
+      source[0].start().onComplete(started);
+    });
+    started.future().await();
+    try {
+      await("the first batch", () -> metrics.ingested.sum() > 0);
+      Thread.sleep(1_000);
+      long whilePaused = metrics.ingested.sum();
+      assertThat(whilePaused).as("one poll of at most 10 records, then paused").isLessThanOrEqualTo(10);
+      Thread.sleep(500);
+      assertThat(metrics.ingested.sum()).isEqualTo(whilePaused);
+
+      behind.set(false);
+      await("everything after resuming", () -> metrics.accepted.sum() == 200);
+      assertThat(metrics.duplicates.sum()).isZero();
+      await("all 200 offsets committed", () -> Long.valueOf(200).equals(committed("g-backpressure", topic).get(0)));
+    } finally {
+      io.vertx.core.Promise<Void> stopped = io.vertx.core.Promise.promise();
+      ctx.runOnContext(v -> source[0].stop().onComplete(stopped));
+      stopped.future().await();
+    }
+  }
+
+  @Test
+  void redeliveryToANewProcessIsNotPublishedAgainWhenTheCacheIsShared() throws Exception {
+    String topic = "ticks-process-restart";
+    createTopicWithDeadLetters(topic, 1);
+    AtomicInteger published = count(Addresses.mdInternalTick("BTC-USD"));
+    try (io.bourse.support.RedisServer server = io.bourse.support.RedisServer.start()) {
+      io.vertx.redis.client.Redis redis = io.vertx.redis.client.Redis.createClient(vertx, server.url());
+      deploy(topic, "g-process", redis);
+      Instant t0 = base();
+      List<String> values = new ArrayList<>();
+      for (int i = 0; i < 30; i++) values.add(tick("BTC-USD", i, "65000.00", "0.1", t0.plusSeconds(i)));
+      kafka.send(topic, "BTC-USD", values);
+      await("30 ticks published by the first process", () -> published.get() == 30);
+      vertx.undeploy(deploymentId).await(); // stop() flushes the latest tick to Redis
+      deploymentId = null;
+
+      // The new process finds the group rewound, as after a crash before the commit: all 30 come again.
+      kafka.rewindGroup("g-process", topic, 1);
+      deploy(topic, "g-process", redis);
+      kafka.send(topic, "BTC-USD", List.of(tick("BTC-USD", 30, "65001.00", "0.1", t0.plusSeconds(30))));
+      await("the redelivered 30 recognised", () -> verticle.metrics().duplicates.sum() == 30);
+      await("the new tick", () -> published.get() == 31);
+      assertThat(verticle.metrics().accepted.sum()).isEqualTo(1);
+      redis.close();
+    }
+  }
+
+  /** Empty while the group has not committed yet (or the admin call failed); callers poll. */
+  private static Map<Integer, Long> committed(String group, String topic) {
+    try {
+      return kafka.committed(group, topic);
+    } catch (Exception e) {
+      return Map.of();
+    }
+  }
+
+  private static String header(ConsumerRecord<String, String> r, String name) {
+    Header h = r.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+}
