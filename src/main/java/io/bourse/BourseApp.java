@@ -1,5 +1,6 @@
 package io.bourse;
 
+import io.bourse.common.Addresses;
 import io.bourse.common.RequestIdBusInterceptors;
 import io.bourse.config.BourseConfig;
 import io.bourse.health.DependencyCheck;
@@ -7,6 +8,10 @@ import io.bourse.health.HealthService;
 import io.bourse.http.ApiArea;
 import io.bourse.http.ApiRouterFactory;
 import io.bourse.http.HttpApiVerticle;
+import io.bourse.market.KafkaHealth;
+import io.bourse.market.MarketArea;
+import io.bourse.market.MarketConfig;
+import io.bourse.market.MarketDataVerticle;
 import io.bourse.metrics.Metrics;
 import io.bourse.redis.RedisClients;
 import io.bourse.store.DocumentStore;
@@ -16,6 +21,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.redis.client.Redis;
 import java.util.ArrayList;
@@ -59,7 +65,8 @@ public final class BourseApp {
           Buffer contractText = loaded.resultAt(1);
           ApiRouterFactory routers = new ApiRouterFactory(contract, contractText, config.http(), app.health,
               metrics.registry(), app.apiAreas(), build.swaggerUiVersion());
-          return app.deploy("http", () -> new HttpApiVerticle(config.http(), routers, app.httpPort::set));
+          return app.deploy("market", () -> new MarketDataVerticle(config.market(), app.store, app.redis, null))
+              .compose(v -> app.deploy("http", () -> new HttpApiVerticle(config.http(), routers, app.httpPort::set)));
         })
         .map(v -> {
           app.health.markStarted();
@@ -73,7 +80,11 @@ public final class BourseApp {
       redis = RedisClients.create(vertx, config.redis());
     }
     health.register(redis == null ? DependencyCheck.disabled("redis") : RedisClients.healthCheck(redis, config.redis()));
-    health.register(DependencyCheck.disabled("kafka"));
+    health.register(config.market().source() == MarketConfig.Source.KAFKA
+        ? KafkaHealth.check(vertx, config.market().kafka().bootstrap())
+        : DependencyCheck.disabled("kafka"));
+    health.addDetail("market", () -> vertx.eventBus().<JsonObject>request(Addresses.MD_STATUS, new JsonObject())
+        .map(reply -> reply.body()));
     health.register(DependencyCheck.disabled("venue"));
     return DocumentStores.create(vertx, config.store()).map(opened -> {
       store = opened;
@@ -94,7 +105,7 @@ public final class BourseApp {
   }
 
   private List<ApiArea> apiAreas() {
-    return List.of();
+    return List.of(new MarketArea(vertx, store));
   }
 
   private Future<Void> deploy(String name, java.util.function.Supplier<io.vertx.core.Deployable> factory) {

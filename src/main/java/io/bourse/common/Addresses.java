@@ -21,6 +21,10 @@ public final class Addresses {
   public static final String MD_STALENESS = "md.internal.staleness";
   /** Internal request/reply: current market-data status (staleness per symbol, counters) for /health/detailed. */
   public static final String MD_STATUS = "md.internal.status";
+  /** Internal request/reply for GET /market/tickers/{symbol}: {"symbol"} → latest tick JSON. */
+  public static final String MD_QUERY_TICKER = "md.internal.query.ticker";
+  /** Internal request/reply for GET /market/candles/{symbol}: {"symbol","interval","fromMs","toMs","limit"}. */
+  public static final String MD_QUERY_CANDLES = "md.internal.query.candles";
   /** Bridge (operators): alerts; market data publishes stale/fresh transitions here. */
   public static final String ADMIN_ALERTS = "admin.alerts";
 

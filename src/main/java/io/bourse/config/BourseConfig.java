@@ -1,5 +1,6 @@
 package io.bourse.config;
 
+import io.bourse.market.MarketConfig;
 import io.bourse.store.StoreConfig;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
@@ -13,14 +14,14 @@ import java.util.TreeSet;
  */
 public record BourseConfig(String dataDir, HttpConfig http, Map<String, Integer> verticleInstances,
                            boolean rateLimitEnabled, RedisConfig redis, String kafkaBootstrap, boolean clusterEnabled,
-                           long healthCheckTimeoutMs, StoreConfig store, JsonObject authSection,
+                           long healthCheckTimeoutMs, StoreConfig store, MarketConfig market, JsonObject authSection,
                            JsonObject raw) {
 
   /** Verticle names that can be scaled with {@code verticles.<name>.instances}. */
-  public static final Set<String> VERTICLES = Set.of("http");
+  public static final Set<String> VERTICLES = Set.of("http", "market");
 
   private static final Set<String> TOP_LEVEL_KEYS = Set.of(
-      "dataDir", "http", "verticles", "rateLimit", "redis", "kafka", "cluster", "health", "store", "auth");
+      "dataDir", "http", "verticles", "rateLimit", "redis", "kafka", "cluster", "health", "store", "market", "auth");
 
   /** Redis is optional: features that use it fall back to in-process state unless {@code required} is set. */
   public record RedisConfig(String url, boolean required, int maxPoolSize) {
@@ -81,8 +82,24 @@ public record BourseConfig(String dataDir, HttpConfig http, Map<String, Integer>
     long healthTimeout = problems.longIn(problems.section(json, "", "health"), "health.", "checkTimeoutMs", 2000, 50,
         60_000);
 
+    JsonObject marketSection = problems.section(json, "", "market").copy();
+    if (!marketSection.containsKey("source") && kafka != null && !kafka.isBlank()) {
+      // A configured broker switches market data to Kafka unless market.source says otherwise.
+      marketSection.put("source", "kafka");
+    }
+    JsonObject marketKafka = marketSection.getJsonObject("kafka", new JsonObject());
+    if (marketKafka.getString("bootstrap", "").isBlank() && kafka != null && !kafka.isBlank()) {
+      // One broker list for the process: BOURSE_KAFKA_BOOTSTRAP serves market data unless market.kafka overrides it.
+      marketSection.put("kafka", marketKafka.copy().put("bootstrap", kafka));
+    }
+    MarketConfig market = MarketConfig.from(marketSection, problems);
+    if (instances.getOrDefault("market", 1) > 1 && !redis.configured()) {
+      problems.add("verticles.market.instances", "more than 1 needs redis.url: the in-process market cache is per "
+          + "instance, so REST reads would see only one instance's symbols");
+    }
+
     BourseConfig config = new BourseConfig(dataDir, http, Map.copyOf(instances), rateLimit, redis, kafka, cluster,
-        healthTimeout, StoreConfig.from(problems.section(json, "", "store"), dataDir, problems),
+        healthTimeout, StoreConfig.from(problems.section(json, "", "store"), dataDir, problems), market,
         problems.section(json, "", "auth"), json);
     return new Parsed(config, problems);
   }
@@ -96,7 +113,7 @@ public record BourseConfig(String dataDir, HttpConfig http, Map<String, Integer>
     // raw/store/auth sections hold secrets (Cosmos key, admin password); keep them out of any log line.
     return "BourseConfig[dataDir=" + dataDir + ", http=" + http + ", verticles=" + verticleInstances
         + ", rateLimitEnabled=" + rateLimitEnabled + ", store=" + store.kind() + ", redis=" + redis
-        + ", kafkaConfigured="
+        + ", marketSource=" + market.source() + ", kafkaConfigured="
         + (kafkaBootstrap != null && !kafkaBootstrap.isBlank()) + ", cluster=" + clusterEnabled + "]";
   }
 }

@@ -27,6 +27,8 @@ public final class EnvOverrides {
       new Mapping("BOURSE_COSMOS_DATABASE", "store.cosmos.database", false, false),
       new Mapping("BOURSE_REDIS_URL", "redis.url", false, true),
       new Mapping("BOURSE_KAFKA_BOOTSTRAP", "kafka.bootstrap", false, false),
+      new Mapping("BOURSE_MARKET_SOURCE", "market.source", false, false),
+      new Mapping("BOURSE_MARKET_INSTANCES", "verticles.market.instances", false, false),
       new Mapping("BOURSE_CLUSTER", "cluster.enabled", false, false),
       new Mapping("BOURSE_RATE_LIMIT_ENABLED", "rateLimit.enabled", false, false),
       new Mapping("BOURSE_ADMIN_EMAIL", "auth.adminEmail", false, false),

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * Liveness, readiness and per-dependency health. Probes run as vertx-health-check procedures (which give us the
@@ -46,6 +47,7 @@ public final class HealthService {
   private final Vertx vertx;
   private final HealthChecks checks;
   private final Map<String, DependencyCheck> dependencies = new LinkedHashMap<>();
+  private final Map<String, Supplier<Future<JsonObject>>> details = new LinkedHashMap<>();
   private final String version;
   private final long startedAtMillis = System.currentTimeMillis();
   private final AtomicBoolean started = new AtomicBoolean(false);
@@ -80,6 +82,31 @@ public final class HealthService {
       });
     });
     return this;
+  }
+
+  /**
+   * Adds a named block to /health/detailed (e.g. market-data staleness). Blocks are informational: readiness comes
+   * from the dependency checks alone. A block that fails or does not answer in time shows its error instead.
+   */
+  public synchronized HealthService addDetail(String name, Supplier<Future<JsonObject>> detail) {
+    details.put(name, detail);
+    return this;
+  }
+
+  public Future<JsonObject> details() {
+    Map<String, Supplier<Future<JsonObject>>> all;
+    synchronized (this) {
+      all = new LinkedHashMap<>(details);
+    }
+    JsonObject out = new JsonObject();
+    List<Future<JsonObject>> futures = new ArrayList<>();
+    for (Map.Entry<String, Supplier<Future<JsonObject>>> e : all.entrySet()) {
+      futures.add(e.getValue().get()
+          .timeout(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS)
+          .recover(err -> Future.succeededFuture(new JsonObject().put("error", describe(err))))
+          .onSuccess(json -> out.put(e.getKey(), json)));
+    }
+    return Future.join(futures).map(out);
   }
 
   public void markStarted() { started.set(true); }

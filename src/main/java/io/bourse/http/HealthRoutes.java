@@ -25,7 +25,7 @@ final class HealthRoutes {
   }
 
   static void detailed(RoutingContext ctx, HealthService health) {
-    withReport(ctx, health, report -> {
+    health.details().onComplete(details -> withReport(ctx, health, report -> {
       JsonObject services = new JsonObject();
       report.probes().forEach((name, probe) -> services.put(name, probe.toJson()));
       Runtime rt = Runtime.getRuntime();
@@ -37,8 +37,9 @@ final class HealthRoutes {
               .put("javaVersion", Runtime.version().toString())
               .put("availableProcessors", rt.availableProcessors())
               .put("heapUsedBytes", rt.totalMemory() - rt.freeMemory())
-              .put("heapMaxBytes", rt.maxMemory()));
-    });
+              .put("heapMaxBytes", rt.maxMemory()))
+          .put("components", details.succeeded() ? details.result() : new JsonObject());
+    }));
   }
 
   /** Runs every probe and answers 200 when ready, 503 otherwise; {@code render} shapes the body from the probes. */

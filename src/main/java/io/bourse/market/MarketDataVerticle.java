@@ -62,6 +62,7 @@ public final class MarketDataVerticle extends VerticleBase {
   private java.util.function.Supplier<TickSource> kafkaSource;
   private EventBus bus;
   private MessageConsumer<JsonObject> statusConsumer;
+  private MarketQueries queries;
   private final DeliveryOptions localTick = new DeliveryOptions().setCodecName(TickCodec.NAME).setLocalOnly(true);
   private final List<Long> timers = new ArrayList<>();
   private final Map<String, Tick> bridgePending = new java.util.HashMap<>();
@@ -182,6 +183,8 @@ public final class MarketDataVerticle extends VerticleBase {
     timers.add(vertx.setPeriodic(Math.max(50, Math.min(1_000, config.staleAfterMs() / 2)), id -> checkStaleness()));
     if (config.bridgeConflateMs() > 0) timers.add(vertx.setPeriodic(config.bridgeConflateMs(), id -> publishConflated()));
     statusConsumer = bus.consumer(Addresses.MD_STATUS, msg -> msg.reply(status()));
+    queries = new MarketQueries(catalogue, cache, aggregator, store);
+    queries.register(bus);
   }
 
   /**
@@ -305,6 +308,7 @@ public final class MarketDataVerticle extends VerticleBase {
     Future<Void> stopped = source == null ? Future.succeededFuture() : source.stop();
     return stopped
         .compose(v -> statusConsumer == null ? Future.succeededFuture() : statusConsumer.unregister())
+        .compose(v -> queries == null ? Future.succeededFuture() : queries.unregister())
         .compose(v -> writer == null ? Future.succeededFuture() : writer.flush())
         .compose(v -> deadLetters == null ? Future.succeededFuture() : deadLetters.close())
         .compose(v -> cache instanceof RedisMarketCache r ? r.close() : Future.succeededFuture());

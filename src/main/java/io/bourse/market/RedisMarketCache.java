@@ -89,10 +89,17 @@ public final class RedisMarketCache implements MarketCache {
 
   @Override public long misses() { return misses.sum(); }
 
+  /**
+   * Flushes the pending latest ticks, but never holds up shutdown for long: the cache is rebuilt from the feed, and a
+   * Redis that accepts connections but does not answer must not keep the process from stopping.
+   */
   public Future<Void> close() {
     vertx.cancelTimer(timer);
-    return flush();
+    return flush().timeout(CLOSE_FLUSH_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .recover(e -> Future.succeededFuture());
   }
+
+  private static final long CLOSE_FLUSH_TIMEOUT_MS = 2_000;
 
   static String tickKey(String symbol) { return "md:tick:" + symbol; }
 

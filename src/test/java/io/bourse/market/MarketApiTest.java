@@ -1,0 +1,153 @@
+package io.bourse.market;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bourse.support.TestApp;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Market REST on the running service, fed by the built-in simulated market. */
+class MarketApiTest {
+  private static TestApp app;
+
+  @BeforeAll
+  static void start() throws Exception {
+    app = TestApp.start(new JsonObject().put("market", new JsonObject()
+        .put("simulated", new JsonObject().put("ticksPerSecond", 200))));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    app.close();
+  }
+
+  private static HttpResponse<Buffer> get(String path) {
+    return app.client.get(path).send().await();
+  }
+
+  private static JsonObject error(HttpResponse<Buffer> response, int status, String code) {
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(status);
+    JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
+    assertThat(error.getString("code")).isEqualTo(code);
+    return error;
+  }
+
+  private static JsonObject awaitTicker(String symbol) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      HttpResponse<Buffer> r = get("/api/v1/market/tickers/" + symbol);
+      if (r.statusCode() == 200) return r.bodyAsJsonObject();
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no ticker for " + symbol);
+  }
+
+  @Test
+  void instrumentsPageThroughTheWholeCatalogueWithoutGapsOrRepeats() {
+    List<String> symbols = new ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      HttpResponse<Buffer> page = get("/api/v1/market/instruments?limit=3" + (cursor == null ? "" : "&cursor=" + cursor));
+      assertThat(page.statusCode()).isEqualTo(200);
+      JsonArray items = page.bodyAsJsonObject().getJsonArray("items");
+      assertThat(items.size()).isLessThanOrEqualTo(3);
+      items.forEach(i -> symbols.add(((JsonObject) i).getString("symbol")));
+      cursor = page.bodyAsJsonObject().getString("nextCursor");
+      pages++;
+    } while (cursor != null && pages < 20);
+    assertThat(symbols).doesNotHaveDuplicates().contains("BTC-USD", "ETH-USD", "USDC-USD", "AAPL").isSorted();
+    assertThat(pages).isGreaterThan(1);
+  }
+
+  @Test
+  void instrumentsFilterByAssetClassAndUseDecimalStrings() {
+    JsonArray items = get("/api/v1/market/instruments?assetClass=equity&limit=50").bodyAsJsonObject()
+        .getJsonArray("items");
+    assertThat(items).isNotEmpty();
+    items.forEach(i -> assertThat(((JsonObject) i).getString("assetClass")).isEqualTo("equity"));
+
+    JsonObject btc = get("/api/v1/market/instruments/BTC-USD").bodyAsJsonObject();
+    assertThat(btc.getString("symbol")).isEqualTo("BTC-USD");
+    assertThat(btc.getValue("tickSize")).isInstanceOf(String.class);
+    assertThat(btc.getJsonObject("session").getString("type")).isEqualTo("24/7");
+  }
+
+  @Test
+  void badInstrumentRequestsAreClearErrors() {
+    error(get("/api/v1/market/instruments/NOPE-USD"), 404, "ERR_NOT_FOUND_003");
+    error(get("/api/v1/market/instruments/lower-case"), 400, "ERR_VAL_004");
+    error(get("/api/v1/market/instruments?assetClass=beanie-babies"), 400, "ERR_VAL_004");
+    error(get("/api/v1/market/instruments?limit=1000"), 400, "ERR_VAL_004");
+    JsonObject tampered = error(get("/api/v1/market/instruments?cursor=AAAA"), 400, "ERR_VAL_004");
+    assertThat(tampered.getJsonArray("details").encode()).contains("cursor");
+  }
+
+  @Test
+  void tickerShowsTheLatestSimulatedPrice() throws Exception {
+    JsonObject first = awaitTicker("BTC-USD");
+    assertThat(first.getString("price")).matches("\\d+(\\.\\d+)?");
+    assertThat(Instant.parse(first.getString("timestamp"))).isAfter(Instant.now().minusSeconds(30));
+    long firstSequence = first.getLong("sequence");
+    Thread.sleep(500);
+    assertThat(awaitTicker("BTC-USD").getLong("sequence")).as("the price keeps moving").isGreaterThan(firstSequence);
+    error(get("/api/v1/market/tickers/NOPE-USD"), 404, "ERR_NOT_FOUND_003");
+  }
+
+  @Test
+  void candlesGrowAndIncludeTheOpenCandle() throws Exception {
+    awaitTicker("ETH-USD");
+    HttpResponse<Buffer> response = get("/api/v1/market/candles/ETH-USD?interval=1m&limit=10");
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonArray items = response.bodyAsJsonObject().getJsonArray("items");
+    assertThat(items).isNotEmpty();
+    JsonObject open = items.getJsonObject(items.size() - 1);
+    assertThat(open.getBoolean("closed")).isFalse();
+    assertThat(open.getString("interval")).isEqualTo("1m");
+    assertThat(new java.math.BigDecimal(open.getString("high")))
+        .isGreaterThanOrEqualTo(new java.math.BigDecimal(open.getString("low")));
+    long trades = open.getLong("trades");
+    Thread.sleep(400);
+    JsonArray later = get("/api/v1/market/candles/ETH-USD?interval=1m&limit=10").bodyAsJsonObject()
+        .getJsonArray("items");
+    JsonObject laterOpen = later.getJsonObject(later.size() - 1);
+    if (laterOpen.getString("openTime").equals(open.getString("openTime"))) {
+      assertThat(laterOpen.getLong("trades")).as("the open candle grows").isGreaterThan(trades);
+    }
+  }
+
+  @Test
+  void badCandleRequestsNameTheField() {
+    JsonObject interval = error(get("/api/v1/market/candles/BTC-USD?interval=7m"), 400, "ERR_VAL_004");
+    assertThat(interval.getString("message") + interval.getJsonArray("details")).contains("interval");
+    error(get("/api/v1/market/candles/BTC-USD"), 400, "ERR_VAL_004");
+    JsonObject reversed = error(get("/api/v1/market/candles/BTC-USD?interval=1m"
+        + "&from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z"), 400, "ERR_VAL_004");
+    assertThat(reversed.getJsonArray("details").getJsonObject(0).getString("field")).isEqualTo("from");
+    JsonObject limit = error(get("/api/v1/market/candles/BTC-USD?interval=1m&limit=5000"), 400, "ERR_VAL_004");
+    assertThat(limit.getString("message") + limit.getJsonArray("details")).contains("limit");
+    JsonObject date = error(get("/api/v1/market/candles/BTC-USD?interval=1m&to=yesterday"), 400, "ERR_VAL_004");
+    assertThat(date.getString("message") + date.getJsonArray("details")).contains("to");
+    error(get("/api/v1/market/candles/NOPE-USD?interval=1m"), 404, "ERR_NOT_FOUND_003");
+  }
+
+  @Test
+  void detailedHealthShowsMarketDataStatus() throws Exception {
+    awaitTicker("BTC-USD");
+    JsonObject detailed = get("/health/detailed").bodyAsJsonObject();
+    JsonObject market = detailed.getJsonObject("components").getJsonObject("market");
+    assertThat(market.getJsonObject("stale")).isNotNull();
+    assertThat(market.getJsonObject("stale").getBoolean("BTC-USD")).isFalse();
+    assertThat(market.getJsonObject("metrics")).isNotNull();
+    assertThat(detailed.getJsonObject("services").getJsonObject("kafka").getString("status")).isEqualTo("disabled");
+  }
+}
