@@ -95,6 +95,16 @@ class StrategyEvaluatorTest {
   }
 
   @Test
+  void levelDecisionsAreExactEvenWhereDoublesCannotTellThePricesApart() {
+    evaluator.register(profile("p", BREAKOUT_3, new ExitRules(d("0.05"), null, null), Duration.ZERO,
+        new PositionSizing.FixedQuantity(d("1"))));
+    feed("90", "90", "90", "101");
+    assertThat(feed("95.95000000000000000001")).as("a hair above the 95.95 stop").isEmpty();
+    assertThat(feed("95.94999999999999999999")).extracting(StrategySignal::reason)
+        .containsExactly(SignalReason.STOP_LOSS);
+  }
+
+  @Test
   void cooldownBlocksReEntryButIndicatorsKeepLearning() {
     evaluator.register(profile("p", BREAKOUT_3, new ExitRules(d("0.05"), null, null), Duration.ofSeconds(10),
         new PositionSizing.FixedQuantity(d("1"))));
