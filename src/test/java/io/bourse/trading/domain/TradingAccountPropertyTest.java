@@ -22,7 +22,7 @@ import net.jqwik.api.constraints.Size;
  * orders, overfills and fills above the reservation — must never break the account's invariants. Refusals are
  * allowed (that is the point) but only with the codes the API promises, and a refusal must change nothing.
  */
-class TradingAccountProperties {
+class TradingAccountPropertyTest {
   private static final Instant T0 = Instant.parse("2026-01-05T10:00:00Z");
   private static final InstrumentSpec SPEC = new InstrumentSpec("BTC", "USD", new BigDecimal("0.01"),
       new BigDecimal("0.1"), BigDecimal.ZERO, true);
