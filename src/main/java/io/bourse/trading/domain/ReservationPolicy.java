@@ -1,5 +1,7 @@
 package io.bourse.trading.domain;
 
+import io.bourse.common.BourseException;
+import io.bourse.common.ErrorCode;
 import java.math.BigDecimal;
 
 /**
@@ -28,7 +30,10 @@ public record ReservationPolicy(BigDecimal feeRate, BigDecimal marketSlippageBuf
 
   public BigDecimal reservationFor(PlaceOrder order, BigDecimal referencePrice) {
     BigDecimal price = valuationPrice(order, referencePrice);
-    if (price == null) throw new IllegalArgumentException("a market order needs a reference price to be valued");
+    if (price == null) {
+      throw new BourseException(ErrorCode.ORD_STALE_MARKET_DATA,
+          "No last price for " + order.symbol() + " to value a MARKET order");
+    }
     if (order.type() == OrderType.MARKET) price = price.multiply(BigDecimal.ONE.add(marketSlippageBuffer));
     BigDecimal notional = order.quantity().multiply(price);
     BigDecimal fee = notional.multiply(feeRate);

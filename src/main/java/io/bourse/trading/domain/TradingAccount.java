@@ -106,7 +106,8 @@ public final class TradingAccount {
 
   /**
    * Accepts an order in PENDING_NEW and reserves its capital. Idempotent on the intent: the same idempotency key
-   * returns the order it already made, whatever its state, and reserves nothing more. Risk rules are checked by the
+   * returns the order it already made, whatever its state, and reserves nothing more; the same key with other terms
+   * fails with ERR_CONFLICT_001. Risk rules are checked by the
    * caller beforehand ({@code RiskEngine}); this still refuses (ERR_ORD_003) what the ledger cannot cover.
    */
   public Order place(PlaceOrder command, InstrumentSpec instrument, BigDecimal referencePrice, Instant at) {
@@ -115,7 +116,13 @@ public final class TradingAccount {
     }
     String clientOrderId = ClientOrderIds.derive(accountId, command.idempotencyKey());
     Order existing = orders.get(clientOrderId);
-    if (existing != null) return existing;
+    if (existing != null) {
+      if (!sameIntent(existing, command)) {
+        throw new BourseException(ErrorCode.CONFLICT_IDEMPOTENCY, "Idempotency key " + command.idempotencyKey()
+            + " already placed order " + existing.id() + " with different terms");
+      }
+      return existing;
+    }
     BigDecimal reservation = reservationPolicy.reservationFor(command, referencePrice);
     ledger.reserve(clientOrderId, instrument.quoteCurrency(), reservation, at);
     Order order = Order.pendingNew(clientOrderId, command, clientOrderId, at);
@@ -124,6 +131,16 @@ public final class TradingAccount {
     recentPlacements.addLast(at);
     record(order, null, order.status(), command.source(), "order accepted", null, at);
     return order;
+  }
+
+  private static boolean sameIntent(Order order, PlaceOrder command) {
+    return order.symbol().equals(command.symbol()) && order.side() == command.side() && order.type() == command.type()
+        && order.quantity().compareTo(command.quantity()) == 0 && sameDecimal(order.price(), command.price())
+        && sameDecimal(order.stopPrice(), command.stopPrice()) && order.timeInForce() == command.timeInForce();
+  }
+
+  private static boolean sameDecimal(BigDecimal a, BigDecimal b) {
+    return a == null ? b == null : b != null && a.compareTo(b) == 0;
   }
 
   /** Marks a working order PENDING_CANCEL; repeating the request while it is pending changes nothing. */

@@ -9,7 +9,9 @@ import java.time.Instant;
 /**
  * An order intent from a profile. The idempotency key is derived from the profile, the tick time and the reason, so
  * replaying the same ticks (after a restart or failover) yields the same key, hence the same client order id, and
- * the venue sees the intent at most once.
+ * the venue sees the intent at most once. Consequence to know: a profile that exits and re-enters within the same
+ * millisecond (possible only with a zero cooldown) would reuse its earlier entry's key, and the account would return
+ * that earlier order instead of placing a new one.
  */
 public record StrategySignal(String profileId, String accountId, String symbol, Side side, BigDecimal quantity,
     SignalReason reason, BigDecimal tickPrice, Instant at) {

@@ -49,6 +49,22 @@ class TradingAccountTest {
   }
 
   @Test
+  void theSameKeyWithOtherTermsIsAConflict() {
+    buyLimit("k1", "2", "100");
+    assertThatThrownBy(() -> buyLimit("k1", "3", "100"))
+        .isInstanceOfSatisfying(BourseException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT_IDEMPOTENCY));
+    assertThat(buyLimit("k1", "2.0", "100.00").quantity()).isEqualByComparingTo("2");
+  }
+
+  @Test
+  void marketOrderWithoutAReferencePriceIsRefusedAsStale() {
+    assertThatThrownBy(() -> account.place(PlaceOrder.market("acc", "BTC-USD", Side.BUY, d("1"), "m",
+        EventSource.STRATEGY), BTC, null, T))
+        .isInstanceOfSatisfying(BourseException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ORD_STALE_MARKET_DATA));
+    assertThat(account.orders()).isEmpty();
+  }
+
+  @Test
   void marketBuyReservesAtTheLastPriceWidenedBySlippage() {
     Order order = account.place(PlaceOrder.market("acc", "BTC-USD", Side.BUY, d("1"), "m1", EventSource.STRATEGY),
         BTC, d("100"), T);
