@@ -2,13 +2,17 @@ package io.bourse.trading.strategy;
 
 /**
  * The declarative part of a strategy: which indicator pattern opens and closes a (long-only) position. A rule is a
- * value; {@link #newDetector()} makes the per-profile streaming state that evaluates it.
+ * value; {@link #newDetector} makes the per-profile state that evaluates it over indicators taken from a source
+ * (shared with other profiles through {@link IndicatorPool}).
  */
 public sealed interface EntryRule {
 
-  SignalDetector newDetector();
+  SignalDetector newDetector(IndicatorSource indicators);
 
-  /** Stateful evaluator of one rule for one profile. */
+  /**
+   * Stateful evaluator of one rule for one profile. Called once per price, after the source's indicators have seen it
+   * (averages, RSI) and before the breakout windows have.
+   */
   interface SignalDetector {
     EntrySignal onPrice(double price);
   }
@@ -24,16 +28,14 @@ public sealed interface EntryRule {
     }
 
     @Override
-    public SignalDetector newDetector() {
-      Indicator fast = kind == AverageKind.SMA ? new SimpleMovingAverage(fastPeriod) : new ExponentialMovingAverage(fastPeriod);
-      Indicator slow = kind == AverageKind.SMA ? new SimpleMovingAverage(slowPeriod) : new ExponentialMovingAverage(slowPeriod);
+    public SignalDetector newDetector(IndicatorSource indicators) {
+      Indicator fast = kind == AverageKind.SMA ? indicators.sma(fastPeriod) : indicators.ema(fastPeriod);
+      Indicator slow = kind == AverageKind.SMA ? indicators.sma(slowPeriod) : indicators.ema(slowPeriod);
       return new SignalDetector() {
         private int previousSide;
 
         @Override
         public EntrySignal onPrice(double price) {
-          fast.update(price);
-          slow.update(price);
           if (!slow.ready()) return EntrySignal.NONE;
           int side = Double.compare(fast.value(), slow.value());
           int before = previousSide;
@@ -55,10 +57,9 @@ public sealed interface EntryRule {
     }
 
     @Override
-    public SignalDetector newDetector() {
-      RelativeStrengthIndex rsi = new RelativeStrengthIndex(period);
+    public SignalDetector newDetector(IndicatorSource indicators) {
+      Indicator rsi = indicators.rsi(period);
       return price -> {
-        rsi.update(price);
         if (!rsi.ready()) return EntrySignal.NONE;
         double value = rsi.value();
         if (value <= oversold) return EntrySignal.ENTER_LONG;
@@ -75,16 +76,13 @@ public sealed interface EntryRule {
     }
 
     @Override
-    public SignalDetector newDetector() {
-      RollingExtremes previous = new RollingExtremes(lookback);
+    public SignalDetector newDetector(IndicatorSource indicators) {
+      RollingExtremes previous = indicators.previousExtremes(lookback);
       return price -> {
-        EntrySignal signal = EntrySignal.NONE;
-        if (previous.ready()) {
-          if (price > previous.highest()) signal = EntrySignal.ENTER_LONG;
-          else if (price < previous.lowest()) signal = EntrySignal.EXIT_LONG;
-        }
-        previous.update(price);
-        return signal;
+        if (!previous.ready()) return EntrySignal.NONE;
+        if (price > previous.highest()) return EntrySignal.ENTER_LONG;
+        if (price < previous.lowest()) return EntrySignal.EXIT_LONG;
+        return EntrySignal.NONE;
       };
     }
   }

@@ -29,14 +29,14 @@ final class ProfileRunner {
   private double highApprox;
   private Instant quietUntil = Instant.MIN;
 
-  ProfileRunner(StrategyProfile profile) {
+  ProfileRunner(StrategyProfile profile, IndicatorSource indicators) {
     this.profile = profile;
-    this.detector = profile.entryRule().newDetector();
+    this.detector = profile.entryRule().newDetector(indicators);
     BigDecimal trailing = profile.exitRules().trailingStopFraction();
     this.trailingKeep = trailing == null ? Double.NaN : BigDecimal.ONE.subtract(trailing).doubleValue();
   }
 
-  /** Feeds the indicators (always, so they stay warm during cooldowns) and returns the intent this tick causes, if any. */
+  /** Reads the rule (every tick, so crossovers are tracked through cooldowns) and returns the intent this tick causes, if any. */
   StrategySignal onTick(Tick tick, double price) {
     EntrySignal signal = detector.onPrice(price);
     if (heldQuantity.signum() > 0) {

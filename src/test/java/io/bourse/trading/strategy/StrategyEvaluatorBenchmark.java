@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -28,10 +29,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue #6 budget: evaluating 1,000 enabled profiles on one tick costs under 50 µs at p99. Two JMH benchmarks in one
- * run: {@link #evaluateThousandProfiles} (the real evaluator) and {@link #rawIndicatorMathBaseline} (the same four
- * indicator families updated for 1,000 slots in flat primitive arrays, no objects, no signals, no exit checks), so the
- * cost of our abstractions is read off the same machine under the same load.
+ * Issue #6 budget: evaluating 1,000 enabled profiles on one tick costs under 50 µs at p99. One JMH run measures
+ * {@link #evaluateThousandProfiles} (the real evaluator, for a typical and a nothing-shared profile mix) and
+ * {@link #rawIndicatorMathBaseline} (the same four indicator families updated for 1,000 slots in flat primitive arrays,
+ * no objects, no sharing, no signals, no exit checks), so the figures are read off the same machine under the same
+ * load.
  *
  * <p>Not a *Test, so the normal build skips it; {@code mvn -B -Pbenchmarks test} (or
  * {@code -Dtest=StrategyEvaluatorBenchmark}) runs it. See docs/BENCHMARKS.md.
@@ -48,7 +50,6 @@ public class StrategyEvaluatorBenchmark {
   private static final int TICKS = 1 << 14;
   private static final Instant T0 = Instant.parse("2026-01-05T10:00:00Z");
 
-  private StrategyEvaluator evaluator;
   private Tick[] ticks;
   private double[] prices;
   private int next;
@@ -66,18 +67,38 @@ public class StrategyEvaluatorBenchmark {
       ticks[i] = new Tick("BTC", exact, T0.plusMillis(i * 100L));
       prices[i] = exact.doubleValue();
     }
-    evaluator = new StrategyEvaluator();
-    for (int i = 0; i < PROFILES; i++) evaluator.register(profile(i));
     raw = new RawIndicators(PROFILES);
   }
 
-  /** A mix of every rule family with exits and cooldowns, and periods varied so no two profiles are identical. */
-  static StrategyProfile profile(int i) {
+  /**
+   * The profiles under test. {@code typical}: periods drawn from small sets (fast 5–11, slow 20–50, RSI 10–18,
+   * breakout 10–30), so the 1,000 profiles share 106 distinct indicators, as real configurations repeat common
+   * periods. {@code distinct}: every profile's periods are its own (fast 5–254, slow 300–549, RSI and breakout
+   * 5–254), 1,500 indicators, nothing shared: the worst case.
+   */
+  @State(Scope.Thread)
+  public static class Profiles {
+    @Param({"typical", "distinct"})
+    public String mix;
+
+    StrategyEvaluator evaluator;
+
+    @Setup
+    public void setUp() {
+      evaluator = new StrategyEvaluator();
+      for (int i = 0; i < PROFILES; i++) evaluator.register(profile(i, "distinct".equals(mix)));
+    }
+  }
+
+  /** A mix of every rule family, each with stop-loss, take-profit, trailing stop and a cooldown. */
+  static StrategyProfile profile(int i, boolean distinct) {
+    int fast = distinct ? 5 + i / 4 : 5 + i % 7;
+    int slow = distinct ? 300 + i / 4 : 20 + i % 31;
     EntryRule rule = switch (i % 4) {
-      case 0 -> new EntryRule.MovingAverageCrossover(EntryRule.AverageKind.SMA, 5 + i % 7, 20 + i % 31);
-      case 1 -> new EntryRule.MovingAverageCrossover(EntryRule.AverageKind.EMA, 5 + i % 7, 20 + i % 31);
-      case 2 -> new EntryRule.RsiThreshold(10 + i % 9, 30, 70);
-      default -> new EntryRule.Breakout(10 + i % 21);
+      case 0 -> new EntryRule.MovingAverageCrossover(EntryRule.AverageKind.SMA, fast, slow);
+      case 1 -> new EntryRule.MovingAverageCrossover(EntryRule.AverageKind.EMA, fast, slow);
+      case 2 -> new EntryRule.RsiThreshold(distinct ? 5 + i / 4 : 10 + i % 9, 30, 70);
+      default -> new EntryRule.Breakout(distinct ? 5 + i / 4 : 10 + i % 21);
     };
     ExitRules exits = new ExitRules(new BigDecimal("0.02"), new BigDecimal("0.04"), new BigDecimal("0.015"));
     PositionSizing sizing = i % 2 == 0 ? new PositionSizing.FixedQuantity(new BigDecimal("0.5"))
@@ -87,9 +108,8 @@ public class StrategyEvaluatorBenchmark {
   }
 
   @Benchmark
-  public List<StrategySignal> evaluateThousandProfiles() {
-    Tick tick = ticks[next++ & (TICKS - 1)];
-    return evaluator.onTick(tick);
+  public List<StrategySignal> evaluateThousandProfiles(Profiles profiles) {
+    return profiles.evaluator.onTick(ticks[next++ & (TICKS - 1)]);
   }
 
   @Benchmark
@@ -97,7 +117,10 @@ public class StrategyEvaluatorBenchmark {
     blackhole.consume(raw.update(prices[next++ & (TICKS - 1)]));
   }
 
-  /** The baseline: same periods as the profiles, updated in primitive arrays. Breakout scans its window directly. */
+  /**
+   * The baseline: the {@code typical} periods, one slot per profile (no sharing), updated in primitive arrays. Breakout
+   * scans its window directly.
+   */
   static final class RawIndicators {
     private static final int MAX_WINDOW = 64;
     private final int slots;
@@ -174,10 +197,11 @@ public class StrategyEvaluatorBenchmark {
     Collection<RunResult> results = new Runner(new OptionsBuilder()
         .include(StrategyEvaluatorBenchmark.class.getName() + "\\.")
         .build()).run();
-    assertThat(results).hasSize(2);
+    assertThat(results).hasSize(3);
     for (RunResult result : results) {
       var stats = result.getPrimaryResult().getStatistics();
-      LOG.info("{}: mean {} us, p50 {} us, p99 {} us, p99.9 {} us, samples {}", result.getParams().getBenchmark(),
+      LOG.info("{} {}: mean {} us, p50 {} us, p99 {} us, p99.9 {} us, samples {}", result.getParams().getBenchmark(),
+          result.getParams().getParam("mix"),
           String.format("%.2f", stats.getMean()), String.format("%.2f", stats.getPercentile(50)),
           String.format("%.2f", stats.getPercentile(99)), String.format("%.2f", stats.getPercentile(99.9)),
           stats.getN());

@@ -146,6 +146,23 @@ class StrategyEvaluatorTest {
   }
 
   @Test
+  void profilesWithTheSameIndicatorsShareThemAndSignalAlike() {
+    EntryRule crossover = new EntryRule.MovingAverageCrossover(EntryRule.AverageKind.SMA, 2, 4);
+    evaluator.register(profile("a", crossover, ExitRules.NONE, Duration.ZERO, new PositionSizing.FixedQuantity(d("1"))));
+    evaluator.register(profile("b", crossover, ExitRules.NONE, Duration.ZERO, new PositionSizing.FixedQuantity(d("1"))));
+    evaluator.register(profile("c", new EntryRule.MovingAverageCrossover(EntryRule.AverageKind.SMA, 4, 8),
+        ExitRules.NONE, Duration.ZERO, new PositionSizing.FixedQuantity(d("1"))));
+    assertThat(evaluator.indicatorCount("BTC")).as("sma:2, sma:4, sma:8").isEqualTo(3);
+    assertThat(feed("10", "10", "10", "10", "12")).extracting(StrategySignal::profileId).containsExactly("a", "b");
+    evaluator.remove("a");
+    assertThat(evaluator.indicatorCount("BTC")).isEqualTo(3);
+    evaluator.remove("b");
+    assertThat(evaluator.indicatorCount("BTC")).as("sma:2 released with its last user").isEqualTo(2);
+    evaluator.remove("c");
+    assertThat(evaluator.indicatorCount("BTC")).isZero();
+  }
+
+  @Test
   void profilesOnlySeeTheirSymbolAndDisabledOnesAreDropped() {
     evaluator.register(profile("p", BREAKOUT_3, ExitRules.NONE, Duration.ZERO, new PositionSizing.FixedQuantity(d("1"))));
     evaluator.register(new StrategyProfile("q", "acc", "ETH", BREAKOUT_3, null, null,
