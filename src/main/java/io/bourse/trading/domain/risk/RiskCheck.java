@@ -50,8 +50,13 @@ public record RiskCheck(
         valuable ? policy.reservationFor(order, lastPrice) : null, limits);
   }
 
-  /** Reduces the absolute position without crossing zero (pending orders are not netted: a conservative reading). */
-  public boolean reducesPosition() { return position.isReducedBy(order.side(), order.quantity()); }
+  /**
+   * Reduces the absolute position without crossing zero even if every open order on the same side fills too, so two
+   * "reducing" sells cannot together flip a long into a short.
+   */
+  public boolean reducesPosition() {
+    return position.isReducedBy(order.side(), order.quantity().add(openSameSideQuantity));
+  }
 
   /** Limit or stop-limit price, or the last price for a market order; null if neither exists. */
   public BigDecimal valuationPrice() { return ReservationPolicy.valuationPrice(order, lastPrice); }

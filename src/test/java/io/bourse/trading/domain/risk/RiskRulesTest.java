@@ -91,6 +91,15 @@ class RiskRulesTest {
   }
 
   @Test
+  void reducingCountsOpenOrdersSoTwoSellsCannotFlipThePosition() {
+    holdLong("2");
+    state = TradingState.REDUCING;
+    account.place(sell("1.5", "100"), BTC, null, NOW);
+    assertRejected(sell("1", "101"), ErrorCode.ORD_REDUCE_ONLY, "REDUCING");
+    assertThat(check(sell("0.5", "101"))).isEmpty();
+  }
+
+  @Test
   void profileStateIsCombinedWithTheGlobalOneToTheStricter() {
     TradingControl control = TradingControl.ALL_ACTIVE.withProfile("p1", TradingState.HALTED);
     assertThat(control.effective("p1")).isEqualTo(TradingState.HALTED);
