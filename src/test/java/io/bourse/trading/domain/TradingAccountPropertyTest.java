@@ -16,6 +16,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Random scripts of commands and venue reports — including duplicates, reports out of order, reports for terminal
@@ -27,7 +28,7 @@ class TradingAccountPropertyTest {
   private static final InstrumentSpec SPEC = new InstrumentSpec("BTC", "USD", new BigDecimal("0.01"),
       new BigDecimal("0.1"), BigDecimal.ZERO, true);
   private static final BigDecimal LAST_PRICE = new BigDecimal("100");
-  private static final int ORDER_SLOTS = 4;
+  private static final int ORDER_SLOTS = 3;
 
   sealed interface Action {}
   record Place(int slot, Side side, boolean market, int lots, int priceCents) implements Action {}
@@ -40,9 +41,10 @@ class TradingAccountPropertyTest {
     Arbitrary<Integer> slot = Arbitraries.integers().between(0, ORDER_SLOTS - 1);
     Arbitrary<Integer> price = Arbitraries.integers().between(9_000, 11_000);
     Arbitrary<Action> place = net.jqwik.api.Combinators.combine(slot, Arbitraries.of(Side.class),
-        Arbitraries.of(true, false), Arbitraries.integers().between(1, 30), price).as(Place::new);
-    Arbitrary<Action> report = net.jqwik.api.Combinators.combine(slot, Arbitraries.integers().between(0, 6),
-        Arbitraries.integers().between(0, 4), Arbitraries.integers().between(1, 20), price,
+        Arbitraries.of(true, false), Arbitraries.integers().between(5, 30), price).as(Place::new);
+    // Kinds 6..11 are fills (half the reports); few execution numbers per order so duplicates are common.
+    Arbitrary<Action> report = net.jqwik.api.Combinators.combine(slot, Arbitraries.integers().between(0, 11),
+        Arbitraries.integers().between(0, 2), Arbitraries.integers().between(1, 10), price,
         Arbitraries.integers().between(0, 300)).as(Report::new);
     return Arbitraries.frequencyOf(
         net.jqwik.api.Tuple.of(3, place),
@@ -52,23 +54,33 @@ class TradingAccountPropertyTest {
   }
 
   @Property(tries = 300)
-  void noScriptBreaksTheInvariants(@ForAll @Size(max = 60) List<@net.jqwik.api.From("action") Action> script) {
+  void noScriptBreaksTheInvariants(@ForAll @Size(min = 20, max = 60) List<@net.jqwik.api.From("action") Action> script) {
     TradingAccount account = new TradingAccount("acc", ReservationPolicy.DEFAULT);
     account.deposit("USD", new BigDecimal("20000"), T0);
     Model model = new Model();
     Instant at = T0;
+    int refusals = 0;
     for (Action action : script) {
       at = at.plusMillis(250);
       Snapshot before = Snapshot.of(account);
       try {
         step(account, model, action, at);
       } catch (BourseException refused) {
+        refusals++;
         assertThat(refused.code()).isIn(ErrorCode.ORD_INVALID_STATE, ErrorCode.ORD_INSUFFICIENT_CAPITAL,
             ErrorCode.CONFLICT_IDEMPOTENCY);
         assertThat(Snapshot.of(account)).as("a refusal changes nothing").isEqualTo(before);
       }
       checkInvariants(account, model);
     }
+    // Evidence that the scripts reach the interesting cases, not only empty or trivial ones.
+    Statistics.label("fill applied").collect(!model.appliedExecutions.isEmpty());
+    Statistics.label("duplicate fill ignored").collect(model.duplicateFills > 0);
+    Statistics.label("command or report refused").collect(refusals > 0);
+    Statistics.label("fill above its reservation").collect(model.anyFillAboveReservation);
+    Statistics.label("fill applied").coverage(c -> c.check(true).percentage(p -> p > 60));
+    Statistics.label("duplicate fill ignored").coverage(c -> c.check(true).percentage(p -> p > 20));
+    Statistics.label("command or report refused").coverage(c -> c.check(true).percentage(p -> p > 40));
   }
 
   private static void step(TradingAccount account, Model model, Action action, Instant at) {
@@ -101,8 +113,9 @@ class TradingAccountPropertyTest {
       boolean overrun = report instanceof VenueReport.Filled f && !account.isExecutionApplied(f.executionId())
           && cashNeeded(order, f).compareTo(account.ledger().reservedFor(orderId)) > 0;
       ReportOutcome outcome = account.apply(orderId, report, EventSource.VENUE, at);
-      if (outcome == ReportOutcome.APPLIED && report instanceof VenueReport.Filled f) {
-        model.applied(order, f, overrun);
+      if (report instanceof VenueReport.Filled f) {
+        if (outcome == ReportOutcome.APPLIED) model.applied(order, f, overrun);
+        if (outcome == ReportOutcome.DUPLICATE) model.duplicateFills++;
       }
     }
   }
@@ -163,6 +176,7 @@ class TradingAccountPropertyTest {
     BigDecimal netPaidToVenue = BigDecimal.ZERO;
     BigDecimal fees = BigDecimal.ZERO;
     boolean anyFillAboveReservation;
+    int duplicateFills;
 
     void applied(Order order, VenueReport.Filled fill, boolean aboveReservation) {
       assertThat(appliedExecutions).as("execution applied once").doesNotContain(fill.executionId());
