@@ -57,7 +57,7 @@ public final class Ledger {
 
   public void deposit(String currency, BigDecimal amount, Instant at) {
     Decimals.requirePositive(amount, "amount");
-    post(EntryKind.DEPOSIT, currency, null, at, Book.EXTERNAL, amount.negate(), Book.AVAILABLE, amount);
+    post(EntryKind.DEPOSIT, currency, null, at, leg(Book.EXTERNAL, amount.negate()), leg(Book.AVAILABLE, amount));
   }
 
   public void withdraw(String currency, BigDecimal amount, Instant at) {
@@ -66,7 +66,7 @@ public final class Ledger {
       throw new BourseException(ErrorCode.ORD_INSUFFICIENT_CAPITAL,
           "Withdrawal of " + amount + " " + currency + " exceeds available " + available(currency));
     }
-    post(EntryKind.WITHDRAWAL, currency, null, at, Book.AVAILABLE, amount.negate(), Book.EXTERNAL, amount);
+    post(EntryKind.WITHDRAWAL, currency, null, at, leg(Book.AVAILABLE, amount.negate()), leg(Book.EXTERNAL, amount));
   }
 
   /** Holds capital for a working order; fails with ERR_ORD_003 naming the shortfall if AVAILABLE cannot cover it. */
@@ -78,7 +78,7 @@ public final class Ledger {
       throw new BourseException(ErrorCode.ORD_INSUFFICIENT_CAPITAL,
           "Order needs " + amount + " " + currency + " reserved but only " + available + " is available");
     }
-    post(EntryKind.RESERVE, currency, orderId, at, Book.AVAILABLE, amount.negate(), Book.RESERVED, amount);
+    post(EntryKind.RESERVE, currency, orderId, at, leg(Book.AVAILABLE, amount.negate()), leg(Book.RESERVED, amount));
     reservedByOrder.merge(orderId, amount, BigDecimal::add);
   }
 
@@ -86,7 +86,7 @@ public final class Ledger {
   public void releaseAll(String orderId, String currency, Instant at) {
     BigDecimal held = reservedByOrder.remove(orderId);
     if (held == null || held.signum() == 0) return;
-    post(EntryKind.RELEASE, currency, orderId, at, Book.RESERVED, held.negate(), Book.AVAILABLE, held);
+    post(EntryKind.RELEASE, currency, orderId, at, leg(Book.RESERVED, held.negate()), leg(Book.AVAILABLE, held));
   }
 
   /** Books a buy fill: the cost goes to VENUE, taken from the order's reservation first, then from AVAILABLE. */
@@ -96,7 +96,7 @@ public final class Ledger {
 
   /** Books a sell fill: the proceeds come from VENUE into AVAILABLE. */
   public void sellFill(String orderId, String currency, BigDecimal proceeds, Instant at) {
-    post(EntryKind.FILL, currency, orderId, at, Book.VENUE, proceeds.negate(), Book.AVAILABLE, proceeds);
+    post(EntryKind.FILL, currency, orderId, at, leg(Book.VENUE, proceeds.negate()), leg(Book.AVAILABLE, proceeds));
   }
 
   public void fee(String orderId, String currency, BigDecimal fee, Instant at) {
@@ -109,29 +109,28 @@ public final class Ledger {
     BigDecimal fromReserved = held.min(amount);
     BigDecimal fromAvailable = amount.subtract(fromReserved);
     if (fromReserved.signum() > 0) reservedByOrder.put(orderId, held.subtract(fromReserved));
-    if (fromAvailable.signum() == 0) {
-      post(kind, currency, orderId, at, Book.RESERVED, fromReserved.negate(), to, amount);
-    } else if (fromReserved.signum() == 0) {
-      post(kind, currency, orderId, at, Book.AVAILABLE, fromAvailable.negate(), to, amount);
-    } else {
-      post(kind, currency, orderId, at, Book.RESERVED, fromReserved.negate(), Book.AVAILABLE, fromAvailable.negate(),
-          to, amount);
-    }
+    List<Leg> legs = new ArrayList<>(3);
+    if (fromReserved.signum() > 0) legs.add(leg(Book.RESERVED, fromReserved.negate()));
+    if (fromAvailable.signum() > 0) legs.add(leg(Book.AVAILABLE, fromAvailable.negate()));
+    legs.add(leg(to, amount));
+    post(kind, currency, orderId, at, legs.toArray(Leg[]::new));
   }
 
-  /** Records one balanced posting; arguments are (book, amount) pairs. */
-  private void post(EntryKind kind, String currency, String orderId, Instant at, Object... bookAmounts) {
+  private record Leg(Book book, BigDecimal amount) {}
+
+  private static Leg leg(Book book, BigDecimal amount) { return new Leg(book, amount); }
+
+  /** Records one posting, after checking its legs balance; nothing is written if they do not. */
+  private void post(EntryKind kind, String currency, String orderId, Instant at, Leg... legs) {
     BigDecimal total = BigDecimal.ZERO;
-    for (int i = 1; i < bookAmounts.length; i += 2) total = total.add((BigDecimal) bookAmounts[i]);
+    for (Leg leg : legs) total = total.add(leg.amount());
     if (total.signum() != 0) throw new IllegalStateException("unbalanced " + kind + " posting, off by " + total);
     String postingId = accountId + ":p" + nextPosting++;
     Map<Book, BigDecimal> books = balances.computeIfAbsent(currency, c -> new EnumMap<>(Book.class));
-    for (int i = 0; i < bookAmounts.length; i += 2) {
-      Book book = (Book) bookAmounts[i];
-      BigDecimal amount = (BigDecimal) bookAmounts[i + 1];
-      books.merge(book, amount, BigDecimal::add);
-      entries.add(new LedgerEntry(postingId + ":" + (i / 2), postingId, accountId, currency, book, amount, kind,
-          orderId, at));
+    for (int i = 0; i < legs.length; i++) {
+      books.merge(legs[i].book(), legs[i].amount(), BigDecimal::add);
+      entries.add(new LedgerEntry(postingId + ":" + i, postingId, accountId, currency, legs[i].book(),
+          legs[i].amount(), kind, orderId, at));
     }
   }
 }
