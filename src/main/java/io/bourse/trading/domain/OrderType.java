@@ -1,0 +1,3 @@
+package io.bourse.trading.domain;
+
+public enum OrderType { MARKET, LIMIT, STOP_LIMIT }

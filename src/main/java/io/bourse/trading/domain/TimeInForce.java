@@ -1,0 +1,3 @@
+package io.bourse.trading.domain;
+
+public enum TimeInForce { GTC, IOC, FOK }
