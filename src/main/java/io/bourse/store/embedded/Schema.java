@@ -1,0 +1,82 @@
+package io.bourse.store.embedded;
+
+import io.bourse.store.ContainerSpec;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Creates and migrates the embedded schema; each step runs inside the caller's transaction. */
+final class Schema {
+  private Schema() {}
+
+  static void migrate(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+      int current = 0;
+      try (ResultSet rs = s.executeQuery("SELECT coalesce(max(version), 0) FROM schema_version")) {
+        if (rs.next()) current = rs.getInt(1);
+      }
+      if (current > SqliteDocumentStore.SCHEMA_VERSION) {
+        // A newer build wrote this file; running on it could corrupt data this build does not understand.
+        throw new SQLException("store schema version " + current + " is newer than this build supports ("
+            + SqliteDocumentStore.SCHEMA_VERSION + ")");
+      }
+      if (current < 1) {
+        s.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        s.execute("CREATE TABLE containers (name TEXT PRIMARY KEY, default_ttl INTEGER NOT NULL)");
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO meta (key, value) VALUES ('token_secret', ?)")) {
+          ps.setString(1, Base64.getEncoder().encodeToString(secret));
+          ps.executeUpdate();
+        }
+        s.execute("INSERT INTO schema_version (version) VALUES (1)");
+      }
+    }
+  }
+
+  static byte[] tokenSecret(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'token_secret'")) {
+      if (!rs.next()) throw new SQLException("store metadata is missing its token secret");
+      return Base64.getDecoder().decode(rs.getString(1));
+    }
+  }
+
+  static Map<String, Integer> containers(Connection c) throws SQLException {
+    Map<String, Integer> result = new HashMap<>();
+    try (Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT name, default_ttl FROM containers")) {
+      while (rs.next()) result.put(rs.getString(1), rs.getInt(2));
+    }
+    return result;
+  }
+
+  static void ensureContainer(Connection c, ContainerSpec spec) throws SQLException {
+    String table = "c_" + spec.name();
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS " + table + " (pk TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL,"
+          + " etag TEXT NOT NULL, ts INTEGER NOT NULL, expires_at INTEGER, PRIMARY KEY (pk, id))");
+      s.execute("CREATE INDEX IF NOT EXISTS ix_" + table + "__ts ON " + table + " (pk, ts)");
+      s.execute("CREATE INDEX IF NOT EXISTS ix_" + table + "__expires ON " + table
+          + " (expires_at) WHERE expires_at IS NOT NULL");
+      for (String field : spec.indexedFields()) {
+        // The expression must be spelled exactly as Reads spells it, or SQLite will not use the index.
+        s.execute("CREATE INDEX IF NOT EXISTS ix_" + table + "__f_" + field.replace('.', '_') + " ON " + table
+            + " (pk, " + Reads.bodyField(field) + ")");
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO containers (name, default_ttl) VALUES (?, ?)"
+        + " ON CONFLICT (name) DO UPDATE SET default_ttl = excluded.default_ttl")) {
+      ps.setString(1, spec.name());
+      ps.setInt(2, Math.max(spec.defaultTtlSeconds(), 0));
+      ps.executeUpdate();
+    }
+  }
+}
