@@ -1,5 +1,7 @@
 package io.bourse;
 
+import io.bourse.auth.AuthArea;
+import io.bourse.auth.AuthService;
 import io.bourse.common.RequestIdBusInterceptors;
 import io.bourse.config.BourseConfig;
 import io.bourse.health.DependencyCheck;
@@ -9,12 +11,16 @@ import io.bourse.http.ApiRouterFactory;
 import io.bourse.http.HttpApiVerticle;
 import io.bourse.metrics.Metrics;
 import io.bourse.redis.RedisClients;
+import io.bourse.store.DocumentStore;
+import io.bourse.store.StoreConfig;
+import io.bourse.store.embedded.SqliteDocumentStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.redis.client.Redis;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,6 +41,8 @@ public final class BourseApp {
   private final List<String> deployments = new ArrayList<>();
   private final AtomicInteger httpPort = new AtomicInteger(-1);
   private Redis redis;
+  private DocumentStore store;
+  private AuthService auth;
 
   private BourseApp(Vertx vertx, BourseConfig config, HealthService health) {
     this.vertx = vertx;
@@ -65,18 +73,41 @@ public final class BourseApp {
   }
 
   private Future<Void> connectDependencies() {
-    health.register(DependencyCheck.disabled("db"));
     if (config.redis().configured()) {
       redis = RedisClients.create(vertx, config.redis());
     }
     health.register(redis == null ? DependencyCheck.disabled("redis") : RedisClients.healthCheck(redis, config.redis()));
     health.register(DependencyCheck.disabled("kafka"));
     health.register(DependencyCheck.disabled("venue"));
-    return Future.succeededFuture();
+    return openStore().compose(s -> {
+      store = s;
+      health.register(storeCheck(s));
+      return AuthService.start(vertx, config.auth(), config.rateLimits(), Path.of(config.dataDir()), s, redis);
+    }).map(a -> {
+      auth = a;
+      return null;
+    });
+  }
+
+  // The storage branch brings the Cosmos store and its own factory; until then only the embedded store is wired.
+  private Future<DocumentStore> openStore() {
+    if (config.store().kind() != StoreConfig.Kind.EMBEDDED) {
+      return Future.failedFuture(new IllegalStateException("store.kind cosmos is not available in this build"));
+    }
+    return SqliteDocumentStore.open(vertx, config.store().embedded(), config.store().maxDocumentBytes());
+  }
+
+  private static DependencyCheck storeCheck(DocumentStore store) {
+    return new DependencyCheck() {
+      @Override public String name() { return "db"; }
+      @Override public boolean configured() { return true; }
+      @Override public boolean critical() { return true; }
+      @Override public Future<String> probe() { return store.ping().map((String) null); }
+    };
   }
 
   private List<ApiArea> apiAreas() {
-    return List.of();
+    return List.of(new AuthArea(auth));
   }
 
   private Future<Void> deploy(String name, java.util.function.Supplier<io.vertx.core.Deployable> factory) {
@@ -104,8 +135,9 @@ public final class BourseApp {
     }
     deployments.clear();
     return chain.compose(v -> {
+      if (auth != null) auth.close();
       if (redis != null) redis.close();
-      return Future.<Void>succeededFuture();
+      return store == null ? Future.<Void>succeededFuture() : store.close().recover(e -> Future.succeededFuture());
     });
   }
 

@@ -1,5 +1,8 @@
 package io.bourse.config;
 
+import io.bourse.auth.AuthConfig;
+import io.bourse.http.ratelimit.RateLimitConfig;
+import io.bourse.store.StoreConfig;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,7 +16,7 @@ import java.util.TreeSet;
 public record BourseConfig(String dataDir, HttpConfig http, Map<String, Integer> verticleInstances,
                            boolean rateLimitEnabled, RedisConfig redis, String kafkaBootstrap, boolean clusterEnabled,
                            long healthCheckTimeoutMs, JsonObject storeSection, JsonObject authSection,
-                           JsonObject raw) {
+                           JsonObject raw, StoreConfig store, AuthConfig auth, RateLimitConfig rateLimits) {
 
   /** Verticle names that can be scaled with {@code verticles.<name>.instances}. */
   public static final Set<String> VERTICLES = Set.of("http");
@@ -60,7 +63,7 @@ public record BourseConfig(String dataDir, HttpConfig http, Map<String, Integer>
     }
     for (String name : VERTICLES) instances.putIfAbsent(name, 1);
 
-    boolean rateLimit = problems.boolIn(problems.section(json, "", "rateLimit"), "rateLimit.", "enabled", true);
+    RateLimitConfig rateLimits = RateLimitConfig.from(problems.section(json, "", "rateLimit"), problems);
 
     JsonObject redisSection = problems.section(json, "", "redis");
     String redisUrl = problems.stringIn(redisSection, "redis.", "url", "");
@@ -80,8 +83,11 @@ public record BourseConfig(String dataDir, HttpConfig http, Map<String, Integer>
     long healthTimeout = problems.longIn(problems.section(json, "", "health"), "health.", "checkTimeoutMs", 2000, 50,
         60_000);
 
-    BourseConfig config = new BourseConfig(dataDir, http, Map.copyOf(instances), rateLimit, redis, kafka, cluster,
-        healthTimeout, problems.section(json, "", "store"), problems.section(json, "", "auth"), json);
+    StoreConfig store = StoreConfig.from(problems.section(json, "", "store"), dataDir, problems);
+    AuthConfig auth = AuthConfig.from(problems.section(json, "", "auth"), problems);
+    BourseConfig config = new BourseConfig(dataDir, http, Map.copyOf(instances), rateLimits.enabled(), redis, kafka,
+        cluster, healthTimeout, problems.section(json, "", "store"), problems.section(json, "", "auth"), json, store,
+        auth, rateLimits);
     return new Parsed(config, problems);
   }
 
