@@ -12,8 +12,8 @@ import io.bourse.http.HttpApiVerticle;
 import io.bourse.metrics.Metrics;
 import io.bourse.redis.RedisClients;
 import io.bourse.store.DocumentStore;
+import io.bourse.store.DocumentStores;
 import io.bourse.store.StoreConfig;
-import io.bourse.store.embedded.SqliteDocumentStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -55,21 +55,28 @@ public final class BourseApp {
     RequestIdBusInterceptors.install(vertx);
     BourseApp app = new BourseApp(vertx, config, new HealthService(vertx, build.version(), config.healthCheckTimeoutMs()));
     return app.connectDependencies()
-        .compose(v -> Future.all(
-            OpenAPIContract.from(vertx, CONTRACT_PATH),
-            vertx.fileSystem().readFile(CONTRACT_PATH)))
-        .compose(loaded -> {
-          OpenAPIContract contract = loaded.resultAt(0);
-          Buffer contractText = loaded.resultAt(1);
+        .compose(v -> vertx.fileSystem().readFile(CONTRACT_PATH))
+        .compose(contractText -> loadContract(vertx, contractText).compose(contract -> {
           ApiRouterFactory routers = new ApiRouterFactory(contract, contractText, config.http(), app.health,
               metrics.registry(), app.apiAreas(), build.swaggerUiVersion());
           return app.deploy("http", () -> new HttpApiVerticle(config.http(), routers, app.httpPort::set));
-        })
+        }))
         .map(v -> {
           app.health.markStarted();
           return app;
         })
         .recover(failure -> app.stop().transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  /**
+   * Parsing the YAML and building the contract model takes a few hundred milliseconds on a cold JVM, growing with the
+   * contract: it runs on a worker so no event loop stalls at start-up. (Utils.yamlStringToJson is what
+   * OpenAPIContract.from(vertx, path) uses itself; it completes synchronously.)
+   */
+  private static Future<OpenAPIContract> loadContract(Vertx vertx, Buffer text) {
+    return vertx.executeBlocking(() -> io.vertx.openapi.impl.Utils.yamlStringToJson(text.toString())
+            .compose(json -> OpenAPIContract.from(vertx, json)), false)
+        .compose(contract -> contract);
   }
 
   private Future<Void> connectDependencies() {
@@ -79,30 +86,24 @@ public final class BourseApp {
     health.register(redis == null ? DependencyCheck.disabled("redis") : RedisClients.healthCheck(redis, config.redis()));
     health.register(DependencyCheck.disabled("kafka"));
     health.register(DependencyCheck.disabled("venue"));
-    return openStore().compose(s -> {
-      store = s;
-      health.register(storeCheck(s));
-      return AuthService.start(vertx, config.auth(), config.rateLimits(), Path.of(config.dataDir()), s, redis);
+    return DocumentStores.create(vertx, config.store()).compose(opened -> {
+      store = opened;
+      health.register(storeCheck(opened, config.store()));
+      return AuthService.start(vertx, config.auth(), config.rateLimits(), Path.of(config.dataDir()), opened, redis);
     }).map(a -> {
       auth = a;
       return null;
     });
   }
 
-  // The storage branch brings the Cosmos store and its own factory; until then only the embedded store is wired.
-  private Future<DocumentStore> openStore() {
-    if (config.store().kind() != StoreConfig.Kind.EMBEDDED) {
-      return Future.failedFuture(new IllegalStateException("store.kind cosmos is not available in this build"));
-    }
-    return SqliteDocumentStore.open(vertx, config.store().embedded(), config.store().maxDocumentBytes());
-  }
-
-  private static DependencyCheck storeCheck(DocumentStore store) {
+  private static DependencyCheck storeCheck(DocumentStore store, StoreConfig storeConfig) {
+    String kind = storeConfig.kind().name().toLowerCase(java.util.Locale.ROOT);
     return new DependencyCheck() {
       @Override public String name() { return "db"; }
       @Override public boolean configured() { return true; }
+      // Orders, ledgers and users live here: without it the service cannot do anything useful.
       @Override public boolean critical() { return true; }
-      @Override public Future<String> probe() { return store.ping().map((String) null); }
+      @Override public Future<String> probe() { return store.ping().map(v -> kind); }
     };
   }
 
@@ -137,11 +138,16 @@ public final class BourseApp {
     return chain.compose(v -> {
       if (auth != null) auth.close();
       if (redis != null) redis.close();
-      return store == null ? Future.<Void>succeededFuture() : store.close().recover(e -> Future.succeededFuture());
+      return store == null ? Future.<Void>succeededFuture() : store.close().recover(e -> {
+        log.warn("Store close failed: {}", e.toString());
+        return Future.succeededFuture();
+      });
     });
   }
 
   public int httpPort() { return httpPort.get(); }
+
+  public DocumentStore store() { return store; }
 
   public HealthService health() { return health; }
 

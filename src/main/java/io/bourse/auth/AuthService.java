@@ -44,17 +44,17 @@ public final class AuthService {
                                           DocumentStore store, Redis redis) {
     Clock clock = Clock.systemUTC();
     PasswordHasher hasher = new PasswordHasher(vertx, config.hashWorkers());
-    return hasher.run(() -> SigningKeys.loadOrGenerate(dataDir, config))
-        .compose(keys -> {
-          IdentityStore identities = new IdentityStore(store, clock);
-          RefreshTokens refresh = new RefreshTokens(store, config, clock, keys);
-          AuthService auth = new AuthService(config, rateLimits, identities, refresh,
-              new AccessTokens(vertx, config, keys, clock), hasher, new RateLimiter(redis, clock));
-          return identities.ensureContainers()
-              .compose(v -> refresh.ensureContainer())
-              .compose(v -> auth.bootstrap(vertx, dataDir))
-              .map(auth);
+    // Key loading, JWT provider and cache set-up do file IO and cold class loading: all of it on the auth pool.
+    return hasher.run(() -> {
+          SigningKeys keys = SigningKeys.loadOrGenerate(dataDir, config);
+          return new AuthService(config, rateLimits, new IdentityStore(store, clock),
+              new RefreshTokens(store, config, clock, keys), new AccessTokens(vertx, config, keys, clock), hasher,
+              new RateLimiter(redis, clock));
         })
+        .compose(auth -> auth.identities.ensureContainers()
+            .compose(v -> auth.refreshTokens.ensureContainer())
+            .compose(v -> auth.bootstrap(vertx, dataDir))
+            .map(auth))
         .onFailure(e -> hasher.close());
   }
 

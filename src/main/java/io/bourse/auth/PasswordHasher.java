@@ -15,7 +15,10 @@ import java.util.concurrent.TimeUnit;
  * instead of starving the shared worker pool or the event loops. The same pool signs tokens, another CPU-heavy step.
  */
 public final class PasswordHasher implements AutoCloseable {
-  static final Argon2Function ARGON2 = Argon2Function.getInstance(19_456, 2, 1, 32, Argon2.ID);
+  /** Only touched on the pool: password4j's first use loads its configuration and classes (hundreds of ms). */
+  private static final class Params {
+    static final Argon2Function ARGON2 = Argon2Function.getInstance(19_456, 2, 1, 32, Argon2.ID);
+  }
 
   private final WorkerExecutor pool;
   // Checked against when the email is unknown, so a miss costs as much as a wrong password (no user enumeration).
@@ -26,7 +29,7 @@ public final class PasswordHasher implements AutoCloseable {
   }
 
   public Future<String> hash(String password) {
-    return pool.executeBlocking(() -> Password.hash(password).addRandomSalt(16).with(ARGON2).getResult(), false);
+    return pool.executeBlocking(() -> Password.hash(password).addRandomSalt(16).with(Params.ARGON2).getResult(), false);
   }
 
   /** A null hash (unknown user) is checked against the decoy and always fails. */
@@ -41,7 +44,7 @@ public final class PasswordHasher implements AutoCloseable {
   private String decoy() {
     String d = decoy;
     if (d == null) {
-      d = Password.hash("decoy-password-never-valid").addRandomSalt(16).with(ARGON2).getResult();
+      d = Password.hash("decoy-password-never-valid").addRandomSalt(16).with(Params.ARGON2).getResult();
       decoy = d;
     }
     return d;

@@ -6,6 +6,7 @@ import io.vertx.core.spi.VertxServiceProvider;
 import io.vertx.core.internal.VertxBootstrap;
 import io.vertx.core.spi.context.storage.ContextLocal;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -32,7 +33,18 @@ public final class RequestContext implements VertxServiceProvider {
 
   /** The id to use for an incoming value: the client's if acceptable, a fresh one otherwise. */
   public static String acceptOrGenerate(String candidate) {
-    return candidate != null && ACCEPTABLE.matcher(candidate).matches() ? candidate : UUID.randomUUID().toString();
+    return candidate != null && ACCEPTABLE.matcher(candidate).matches() ? candidate : newId();
+  }
+
+  /**
+   * A random UUID-shaped id. Request ids must be unique, not unguessable, so this draws from ThreadLocalRandom instead
+   * of UUID.randomUUID()'s SecureRandom, which every event loop would contend on for every request.
+   */
+  public static String newId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long msb = (random.nextLong() & ~0xF000L) | 0x4000L;              // version 4
+    long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
+    return new UUID(msb, lsb).toString();
   }
 
   /** Binds the id to the context; null removes it. */

@@ -15,8 +15,8 @@ import java.util.TreeSet;
  */
 public record BourseConfig(String dataDir, HttpConfig http, Map<String, Integer> verticleInstances,
                            boolean rateLimitEnabled, RedisConfig redis, String kafkaBootstrap, boolean clusterEnabled,
-                           long healthCheckTimeoutMs, JsonObject storeSection, JsonObject authSection,
-                           JsonObject raw, StoreConfig store, AuthConfig auth, RateLimitConfig rateLimits) {
+                           long healthCheckTimeoutMs, StoreConfig store, JsonObject authSection,
+                           JsonObject raw, AuthConfig auth, RateLimitConfig rateLimits) {
 
   /** Verticle names that can be scaled with {@code verticles.<name>.instances}. */
   public static final Set<String> VERTICLES = Set.of("http");
@@ -83,11 +83,10 @@ public record BourseConfig(String dataDir, HttpConfig http, Map<String, Integer>
     long healthTimeout = problems.longIn(problems.section(json, "", "health"), "health.", "checkTimeoutMs", 2000, 50,
         60_000);
 
-    StoreConfig store = StoreConfig.from(problems.section(json, "", "store"), dataDir, problems);
     AuthConfig auth = AuthConfig.from(problems.section(json, "", "auth"), problems);
     BourseConfig config = new BourseConfig(dataDir, http, Map.copyOf(instances), rateLimits.enabled(), redis, kafka,
-        cluster, healthTimeout, problems.section(json, "", "store"), problems.section(json, "", "auth"), json, store,
-        auth, rateLimits);
+        cluster, healthTimeout, StoreConfig.from(problems.section(json, "", "store"), dataDir, problems),
+        problems.section(json, "", "auth"), json, auth, rateLimits);
     return new Parsed(config, problems);
   }
 
@@ -99,7 +98,8 @@ public record BourseConfig(String dataDir, HttpConfig http, Map<String, Integer>
   public String toString() {
     // raw/store/auth sections hold secrets (Cosmos key, admin password); keep them out of any log line.
     return "BourseConfig[dataDir=" + dataDir + ", http=" + http + ", verticles=" + verticleInstances
-        + ", rateLimitEnabled=" + rateLimitEnabled + ", redis=" + redis + ", kafkaConfigured="
+        + ", rateLimitEnabled=" + rateLimitEnabled + ", store=" + store.kind() + ", redis=" + redis
+        + ", kafkaConfigured="
         + (kafkaBootstrap != null && !kafkaBootstrap.isBlank()) + ", cluster=" + clusterEnabled + "]";
   }
 }

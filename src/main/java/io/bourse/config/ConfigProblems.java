@@ -22,23 +22,7 @@ public final class ConfigProblems {
   public boolean isEmpty() { return problems.isEmpty(); }
 
   public int intIn(JsonObject section, String prefix, String key, int def, int min, int max) {
-    Object raw = section == null ? null : section.getValue(key);
-    if (raw == null) return def;
-    Integer value = null;
-    if (raw instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-      value = n.intValue();
-    } else if (raw instanceof String s) {
-      try { value = Integer.parseInt(s.trim()); } catch (NumberFormatException ignored) { /* reported below */ }
-    }
-    if (value == null) {
-      add(prefix + key, "must be an integer, got '" + raw + "'");
-      return def;
-    }
-    if (value < min || value > max) {
-      add(prefix + key, "must be between " + min + " and " + max + ", got " + value);
-      return def;
-    }
-    return value;
+    return (int) longIn(section, prefix, key, def, min, max);
   }
 
   public long longIn(JsonObject section, String prefix, String key, long def, long min, long max) {

@@ -21,6 +21,7 @@ import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
 import java.util.List;
 import java.util.Set;
 
@@ -74,6 +75,11 @@ public final class ApiRouterFactory {
       if (route.getHandlers().isEmpty()) {
         // A contract operation without a handler would validate requests and then fall through to a 404.
         throw new IllegalStateException("No handler for operation " + route.getOperation().getOperationId());
+      }
+      Operation operation = route.getOperation();
+      if (operation.getParameters().isEmpty() && operation.getRequestBody() == null) {
+        // Nothing to validate, and validation is an asynchronous step per request: skip it (probes, plain GETs).
+        route.setDoValidation(false);
       }
     }
 

@@ -4,7 +4,7 @@ import io.bourse.health.HealthService;
 import io.bourse.health.HealthService.Probe;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Map;
+import java.util.function.Function;
 
 /** Handlers of the health operations: /health/live, /health/ready, /health/detailed, /health/{dependency}. */
 final class HealthRoutes {
@@ -15,33 +15,21 @@ final class HealthRoutes {
   }
 
   static void ready(RoutingContext ctx, HealthService health) {
-    health.report().onComplete(ar -> {
-      if (ar.failed()) {
-        ctx.fail(ar.cause());
-        return;
-      }
+    withReport(ctx, health, report -> {
       JsonObject services = new JsonObject();
-      for (Map.Entry<String, Probe> e : ar.result().probes().entrySet()) {
-        services.put(e.getKey(), e.getValue().status());
-      }
-      JsonObject body = health.envelope(ar.result().status()).put("services", services);
+      report.probes().forEach((name, probe) -> services.put(name, probe.status()));
+      JsonObject body = health.envelope(report.status()).put("services", services);
       if (!health.acceptingTraffic()) body.put("reason", "starting or draining");
-      json(ctx, ar.result().ready() ? 200 : 503, body);
+      return body;
     });
   }
 
   static void detailed(RoutingContext ctx, HealthService health) {
-    health.report().onComplete(ar -> {
-      if (ar.failed()) {
-        ctx.fail(ar.cause());
-        return;
-      }
+    withReport(ctx, health, report -> {
       JsonObject services = new JsonObject();
-      for (Map.Entry<String, Probe> e : ar.result().probes().entrySet()) {
-        services.put(e.getKey(), e.getValue().toJson());
-      }
+      report.probes().forEach((name, probe) -> services.put(name, probe.toJson()));
       Runtime rt = Runtime.getRuntime();
-      JsonObject body = health.envelope(ar.result().status())
+      return health.envelope(report.status())
           .put("uptimeSeconds", health.uptimeSeconds())
           .put("acceptingTraffic", health.acceptingTraffic())
           .put("services", services)
@@ -50,7 +38,18 @@ final class HealthRoutes {
               .put("availableProcessors", rt.availableProcessors())
               .put("heapUsedBytes", rt.totalMemory() - rt.freeMemory())
               .put("heapMaxBytes", rt.maxMemory()));
-      json(ctx, ar.result().ready() ? 200 : 503, body);
+    });
+  }
+
+  /** Runs every probe and answers 200 when ready, 503 otherwise; {@code render} shapes the body from the probes. */
+  private static void withReport(RoutingContext ctx, HealthService health,
+                                 Function<HealthService.Report, JsonObject> render) {
+    health.report().onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      json(ctx, ar.result().ready() ? 200 : 503, render.apply(ar.result()));
     });
   }
 

@@ -4,7 +4,9 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * One stored document. {@code body} holds the application fields (queries filter on them); the store owns
- * {@code etag} and {@code timestamp} (epoch millis of the last write). {@code ttlSeconds} &le; 0 means no expiry.
+ * {@code etag} and {@code timestamp} (epoch millis of the last write; Cosmos keeps whole seconds). {@code ttlSeconds}
+ * &le; 0 means the container's default (by default none). Top-level body fields {@code id}, {@code pk}, {@code ttl} and
+ * names starting with {@code _} are reserved by the stores.
  */
 public record Document(String id, String partitionKey, JsonObject body, String etag, long timestamp, int ttlSeconds) {
 

@@ -13,7 +13,10 @@ import java.util.List;
  */
 public interface DocumentStore {
 
-  /** Creates the container (and its indexes) if missing. Idempotent. */
+  /**
+   * Creates the container (and its indexes) if missing. Idempotent. Every process calls it for each container it
+   * uses before using it; operations on a container not ensured fail with {@code NOT_FOUND}.
+   */
   Future<Void> ensureContainer(ContainerSpec spec);
 
   /** Inserts a new document; fails with {@code CONFLICT} if the id exists in that partition. */
@@ -34,12 +37,17 @@ public interface DocumentStore {
   /** Deletes; {@code NOT_FOUND} if absent, {@code PRECONDITION_FAILED} on an ETag mismatch when ifMatch is set. */
   Future<Void> delete(String container, String partitionKey, String id, String ifMatch);
 
-  /** Query within one partition: filters, ordering, limit and an opaque continuation token. */
+  /**
+   * Query within one partition: filters, ordering, limit (1..1000) and an opaque, signed continuation token (a token
+   * that was altered or belongs to another query fails with {@code INVALID_QUERY}). A page may hold fewer than
+   * {@code limit} items while a continuation is still returned.
+   */
   Future<Page> query(String container, Query query);
 
   /**
    * Executes up to {@link #MAX_BATCH_OPERATIONS} operations on one partition key atomically: all succeed or none is
-   * visible. Results are in operation order (null for deletes).
+   * visible. Results are in operation order (null for deletes). When one operation fails, the failure has that
+   * operation's kind and {@link StoreException#operationIndex()}.
    */
   Future<List<Document>> batch(String container, String partitionKey, List<BatchOperation> operations);
 

@@ -3,7 +3,11 @@ package io.bourse.store;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A single-partition query: conjunction of filters on body fields, optional ordering, page size and cursor. */
+/**
+ * A single-partition query: conjunction of filters on body fields (or {@code id}), optional ordering, page size and
+ * cursor. {@code orderBy} is a body field, {@code _ts} (last write) or {@code id}; without it results come in id
+ * order. Ordering by a body field leaves out documents that lack it (as Cosmos does); ties are broken by id.
+ */
 public record Query(String partitionKey, List<Filter> filters, String orderBy, boolean descending, int limit,
                     String continuation) {
 

@@ -131,6 +131,18 @@ public final class StoreRules {
     }
   }
 
+  /** The comparison as written in both SQLite's and Cosmos's SQL dialects. */
+  public static String sqlOperator(Query.Op op) {
+    return switch (op) {
+      case EQ -> "=";
+      case NE -> "!=";
+      case LT -> "<";
+      case LTE -> "<=";
+      case GT -> ">";
+      case GTE -> ">=";
+    };
+  }
+
   public static StoreException invalidQuery(String message) {
     return new StoreException(StoreException.Kind.INVALID_QUERY, message);
   }

@@ -52,6 +52,8 @@ class BourseConfigTest {
         Arguments.of(new JsonObject().put("kafka", new JsonObject().put("bootstrap", "no port here")), "kafka.bootstrap: must be host:port"),
         Arguments.of(new JsonObject().put("cluster", new JsonObject().put("enabled", 3)), "cluster.enabled: must be true or false"),
         Arguments.of(new JsonObject().put("health", new JsonObject().put("checkTimeoutMs", 1)), "health.checkTimeoutMs: must be between"),
+        Arguments.of(new JsonObject().put("store", new JsonObject().put("kind", "oracle")), "store.kind: must be one of"),
+        Arguments.of(new JsonObject().put("store", new JsonObject().put("kind", "cosmos")), "store.cosmos.endpoint: is required"),
         Arguments.of(new JsonObject().put("htpp", new JsonObject()), "htpp: unknown key"));
   }
 

@@ -49,6 +49,7 @@ class HealthEndpointsTest {
       assertThat(body.getString("timestamp")).isNotBlank();
       assertThat(body.getString("version")).isNotBlank();
       assertThat(body.getJsonObject("services").getString("redis")).isEqualTo("disabled");
+      assertThat(body.getJsonObject("services").getString("db")).isEqualTo("healthy");
 
       HttpResponse<Buffer> redisHealth = get(app, "/health/redis");
       assertThat(redisHealth.statusCode()).isEqualTo(200);
@@ -124,6 +125,23 @@ class HealthEndpointsTest {
         assertThat(ready.statusCode()).isEqualTo(503);
         assertThat(elapsedMs).as("probe bounded by health.checkTimeoutMs=500").isLessThan(5_000);
       }
+    }
+  }
+
+  @Test
+  void storeDownMakesTheServiceUnreadyAndItsProbeSaysSo() throws Exception {
+    try (TestApp app = TestApp.start(new JsonObject())) {
+      HttpResponse<Buffer> db = get(app, "/health/db");
+      assertThat(db.statusCode()).isEqualTo(200);
+      assertThat(db.bodyAsJsonObject().getJsonObject("details").getString("version")).isEqualTo("embedded");
+
+      app.app.store().close().await();
+      HttpResponse<Buffer> down = get(app, "/health/db");
+      assertThat(down.statusCode()).isEqualTo(503);
+      assertThat(down.bodyAsJsonObject().getString("status")).isEqualTo("unhealthy");
+      HttpResponse<Buffer> ready = get(app, "/health/ready");
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(ready.bodyAsJsonObject().getJsonObject("services").getString("db")).isEqualTo("unhealthy");
     }
   }
 

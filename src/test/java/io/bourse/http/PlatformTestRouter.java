@@ -24,11 +24,17 @@ import org.slf4j.LoggerFactory;
  */
 final class PlatformTestRouter {
   static final String RELAY_ADDRESS = "test.relay";
+  static final long SLOW_MS = 700;
   static final Logger RELAY_LOG = LoggerFactory.getLogger("io.bourse.test.relay");
 
   private PlatformTestRouter() {}
 
   static HttpServer start(Vertx vertx, int maxBodyBytes) throws Exception {
+    return vertx.createHttpServer().requestHandler(factory(vertx, maxBodyBytes).create(vertx)).listen(0, "127.0.0.1")
+        .await();
+  }
+
+  static ApiRouterFactory factory(Vertx vertx, int maxBodyBytes) throws Exception {
     RequestIdBusInterceptors.install(vertx);
     vertx.eventBus().<String>consumer(RELAY_ADDRESS, message -> {
       RELAY_LOG.info("relay consumer handling {}", message.body());
@@ -50,6 +56,7 @@ final class PlatformTestRouter {
       builder.getRoute("relay").addHandler(ctx -> vertx.eventBus().<JsonObject>request(RELAY_ADDRESS, "ping")
           .onSuccess(reply -> ctx.json(reply.body()))
           .onFailure(ctx::fail));
+      builder.getRoute("slow").addHandler(ctx -> vertx.setTimer(SLOW_MS, t -> ctx.json(new JsonObject().put("done", true))));
       builder.getRoute("relayNobody").addHandler(ctx -> vertx.eventBus().request("test.nobody.listens", "ping")
           .onSuccess(reply -> ctx.json(reply.body()))
           .onFailure(ctx::fail));
@@ -58,6 +65,6 @@ final class PlatformTestRouter {
     health.markStarted();
     ApiRouterFactory factory = new ApiRouterFactory(contract, Buffer.buffer("openapi: 3.1.0"), config.http(), health,
         new Metrics().registry(), List.of(area), "0");
-    return vertx.createHttpServer().requestHandler(factory.create(vertx)).listen(0, "127.0.0.1").await();
+    return factory;
   }
 }

@@ -144,7 +144,7 @@ public abstract class DocumentStoreContractTest {
   }
 
   @Test
-  void expiredDocumentsAreInvisibleToReadsAndQueries() throws Exception {
+  protected void expiredDocumentsAreInvisibleToReadsAndQueries() throws Exception {
     await(store.upsert(ITEMS, doc("short", new JsonObject().put("symbol", "X")).withTtl(1)));
     await(store.upsert(ITEMS, doc("forever", new JsonObject().put("symbol", "X"))));
     assertThat(await(store.read(ITEMS, pk, "short"))).isNotNull();
@@ -306,7 +306,28 @@ public abstract class DocumentStoreContractTest {
   }
 
   @Test
-  void batchWithOneFailingOperationLeavesNothingVisible() throws Exception {
+  void batchFailureNamesTheFailingOperationAndItsKind() throws Exception {
+    await(store.create(ITEMS, doc("taken", new JsonObject().put("v", 1))));
+    StoreException conflict = failure(store.batch(ITEMS, pk, List.of(
+        BatchOperation.create(doc("n1", new JsonObject())),
+        BatchOperation.create(doc("taken", new JsonObject())))));
+    assertThat(conflict.kind()).isEqualTo(Kind.CONFLICT);
+    assertThat(conflict.operationIndex()).isEqualTo(1);
+
+    StoreException stale = failure(store.batch(ITEMS, pk, List.of(
+        BatchOperation.upsert(doc("n2", new JsonObject())),
+        BatchOperation.upsert(doc("n3", new JsonObject())),
+        BatchOperation.replace(doc("taken", new JsonObject().put("v", 5)), "stale-etag"))));
+    assertThat(stale.kind()).isEqualTo(Kind.PRECONDITION_FAILED);
+    assertThat(stale.operationIndex()).isEqualTo(2);
+
+    StoreException missing = failure(store.batch(ITEMS, pk, List.of(BatchOperation.delete("absent", null))));
+    assertThat(missing.kind()).isEqualTo(Kind.NOT_FOUND);
+    assertThat(missing.operationIndex()).isZero();
+  }
+
+  @Test
+  protected void batchWithOneFailingOperationLeavesNothingVisible() throws Exception {
     Document existing = await(store.create(ITEMS, doc("taken", new JsonObject().put("v", 1))));
     StoreException e = failure(store.batch(ITEMS, pk, List.of(
         BatchOperation.create(doc("n1", new JsonObject())),

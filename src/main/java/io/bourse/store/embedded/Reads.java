@@ -53,7 +53,7 @@ final class Reads {
     args.add(q.partitionKey());
     args.add(System.currentTimeMillis());
     for (Query.Filter f : q.filters()) {
-      sql.append(" AND ").append(fieldExpression(f.field())).append(' ').append(operator(f.op())).append(" ?");
+      sql.append(" AND ").append(fieldExpression(f.field())).append(' ').append(StoreRules.sqlOperator(f.op())).append(" ?");
       args.add(f.value());
     }
     if (!byId && !order.equals("ts")) sql.append(" AND ").append(order).append(" IS NOT NULL");
@@ -109,17 +109,6 @@ final class Reads {
 
   private static String fieldExpression(String field) {
     return field.equals(StoreRules.ORDER_BY_ID) ? "id" : bodyField(field);
-  }
-
-  private static String operator(Query.Op op) {
-    return switch (op) {
-      case EQ -> "=";
-      case NE -> "<>";
-      case LT -> "<";
-      case LTE -> "<=";
-      case GT -> ">";
-      case GTE -> ">=";
-    };
   }
 
   /** json_extract yields integers for JSON integers and booleans, reals otherwise; bind values to match. */
