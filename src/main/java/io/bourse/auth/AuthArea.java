@@ -95,7 +95,13 @@ public final class AuthArea implements ApiArea {
             .compose(p -> limit(ctx, "rl:user:" + p.tenantId() + ":" + p.userId(), auth.rateLimits.perUser(),
                 ErrorCode.RATE_LIMITED)))
         .onSuccess(v -> ctx.next())
-        .onFailure(ctx::fail);
+        .onFailure(e -> {
+          if (e instanceof BourseException be && be.code().httpStatus() == 401) {
+            // RFC 6750 §3: tell the client which scheme to use; no detail beyond the error code.
+            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"bourse\"");
+          }
+          ctx.fail(e);
+        });
   }
 
   private Future<Principal> authenticate(RoutingContext ctx) {

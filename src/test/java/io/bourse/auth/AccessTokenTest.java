@@ -116,6 +116,7 @@ class AccessTokenTest {
     HttpResponse<Buffer> none = api.get("/api/v1/me", null);
     assertThat(none.statusCode()).isEqualTo(401);
     assertThat(errorCode(none)).isEqualTo("ERR_AUTH_002");
+    assertThat(none.getHeader("WWW-Authenticate")).startsWith("Bearer");
 
     HttpResponse<Buffer> basic = api.request(io.vertx.core.http.HttpMethod.GET, "/api/v1/me", null)
         .putHeader("Authorization", "Basic YWRtaW46cGFzcw==").send().await();
