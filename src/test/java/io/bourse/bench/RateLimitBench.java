@@ -62,7 +62,9 @@ public final class RateLimitBench {
     int[] finished = {0};
     context.runOnContext(v -> {
       for (int i = 0; i < inFlight; i++) {
-        next(limiter, limit, checks, histogram, started, finished, done, requireRedis);
+        // Via the context, not directly: in-process checks complete synchronously and would recurse without end.
+        io.vertx.core.Vertx.currentContext().runOnContext(
+            x -> next(limiter, limit, checks, histogram, started, finished, done, requireRedis));
       }
     });
     return done.future();
@@ -82,7 +84,9 @@ public final class RateLimitBench {
       if (++finished[0] == checks) {
         done.tryComplete();
       } else {
-        next(limiter, limit, checks, histogram, started, finished, done, requireRedis);
+        // Via the context, not directly: in-process checks complete synchronously and would recurse without end.
+        io.vertx.core.Vertx.currentContext().runOnContext(
+            x -> next(limiter, limit, checks, histogram, started, finished, done, requireRedis));
       }
     });
   }
