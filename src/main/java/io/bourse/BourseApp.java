@@ -1,6 +1,8 @@
 package io.bourse;
 
 import io.bourse.common.Addresses;
+import io.bourse.auth.AuthArea;
+import io.bourse.auth.AuthService;
 import io.bourse.common.RequestIdBusInterceptors;
 import io.bourse.config.BourseConfig;
 import io.bourse.health.DependencyCheck;
@@ -24,6 +26,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.redis.client.Redis;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,6 +48,7 @@ public final class BourseApp {
   private final AtomicInteger httpPort = new AtomicInteger(-1);
   private Redis redis;
   private DocumentStore store;
+  private AuthService auth;
 
   private BourseApp(Vertx vertx, BourseConfig config, HealthService health) {
     this.vertx = vertx;
@@ -57,22 +61,29 @@ public final class BourseApp {
     RequestIdBusInterceptors.install(vertx);
     BourseApp app = new BourseApp(vertx, config, new HealthService(vertx, build.version(), config.healthCheckTimeoutMs()));
     return app.connectDependencies()
-        .compose(v -> Future.all(
-            OpenAPIContract.from(vertx, CONTRACT_PATH),
-            vertx.fileSystem().readFile(CONTRACT_PATH)))
-        .compose(loaded -> {
-          OpenAPIContract contract = loaded.resultAt(0);
-          Buffer contractText = loaded.resultAt(1);
+        .compose(v -> vertx.fileSystem().readFile(CONTRACT_PATH))
+        .compose(contractText -> loadContract(vertx, contractText).compose(contract -> {
           ApiRouterFactory routers = new ApiRouterFactory(contract, contractText, config.http(), app.health,
               metrics.registry(), app.apiAreas(), build.swaggerUiVersion());
           return app.deploy("market", () -> new MarketDataVerticle(config.market(), app.store, app.redis, null))
               .compose(v -> app.deploy("http", () -> new HttpApiVerticle(config.http(), routers, app.httpPort::set)));
-        })
+        }))
         .map(v -> {
           app.health.markStarted();
           return app;
         })
         .recover(failure -> app.stop().transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  /**
+   * Parsing the YAML and building the contract model takes a few hundred milliseconds on a cold JVM, growing with the
+   * contract: it runs on a worker so no event loop stalls at start-up. (Utils.yamlStringToJson is what
+   * OpenAPIContract.from(vertx, path) uses itself; it completes synchronously.)
+   */
+  private static Future<OpenAPIContract> loadContract(Vertx vertx, Buffer text) {
+    return vertx.executeBlocking(() -> io.vertx.openapi.impl.Utils.yamlStringToJson(text.toString())
+            .compose(json -> OpenAPIContract.from(vertx, json)), false)
+        .compose(contract -> contract);
   }
 
   private Future<Void> connectDependencies() {
@@ -86,9 +97,12 @@ public final class BourseApp {
     health.addDetail("market", () -> vertx.eventBus().<JsonObject>request(Addresses.MD_STATUS, new JsonObject())
         .map(reply -> reply.body()));
     health.register(DependencyCheck.disabled("venue"));
-    return DocumentStores.create(vertx, config.store()).map(opened -> {
+    return DocumentStores.create(vertx, config.store()).compose(opened -> {
       store = opened;
       health.register(storeCheck(opened, config.store()));
+      return AuthService.start(vertx, config.auth(), config.rateLimits(), Path.of(config.dataDir()), opened, redis);
+    }).map(a -> {
+      auth = a;
       return null;
     });
   }
@@ -105,7 +119,7 @@ public final class BourseApp {
   }
 
   private List<ApiArea> apiAreas() {
-    return List.of(new MarketArea(vertx, store));
+    return List.of(new AuthArea(auth), new MarketArea(vertx, store));
   }
 
   private Future<Void> deploy(String name, java.util.function.Supplier<io.vertx.core.Deployable> factory) {
@@ -133,6 +147,7 @@ public final class BourseApp {
     }
     deployments.clear();
     return chain.compose(v -> {
+      if (auth != null) auth.close();
       if (redis != null) redis.close();
       return store == null ? Future.<Void>succeededFuture() : store.close().recover(e -> {
         log.warn("Store close failed: {}", e.toString());

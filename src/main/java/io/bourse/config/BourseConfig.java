@@ -1,6 +1,8 @@
 package io.bourse.config;
 
 import io.bourse.market.MarketConfig;
+import io.bourse.auth.AuthConfig;
+import io.bourse.http.ratelimit.RateLimitConfig;
 import io.bourse.store.StoreConfig;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
@@ -15,7 +17,7 @@ import java.util.TreeSet;
 public record BourseConfig(String dataDir, HttpConfig http, Map<String, Integer> verticleInstances,
                            boolean rateLimitEnabled, RedisConfig redis, String kafkaBootstrap, boolean clusterEnabled,
                            long healthCheckTimeoutMs, StoreConfig store, MarketConfig market, JsonObject authSection,
-                           JsonObject raw) {
+                           JsonObject raw, AuthConfig auth, RateLimitConfig rateLimits) {
 
   /** Verticle names that can be scaled with {@code verticles.<name>.instances}. */
   public static final Set<String> VERTICLES = Set.of("http", "market");
@@ -62,7 +64,7 @@ public record BourseConfig(String dataDir, HttpConfig http, Map<String, Integer>
     }
     for (String name : VERTICLES) instances.putIfAbsent(name, 1);
 
-    boolean rateLimit = problems.boolIn(problems.section(json, "", "rateLimit"), "rateLimit.", "enabled", true);
+    RateLimitConfig rateLimits = RateLimitConfig.from(problems.section(json, "", "rateLimit"), problems);
 
     JsonObject redisSection = problems.section(json, "", "redis");
     String redisUrl = problems.stringIn(redisSection, "redis.", "url", "");
@@ -98,9 +100,10 @@ public record BourseConfig(String dataDir, HttpConfig http, Map<String, Integer>
           + "instance, so REST reads would see only one instance's symbols");
     }
 
-    BourseConfig config = new BourseConfig(dataDir, http, Map.copyOf(instances), rateLimit, redis, kafka, cluster,
-        healthTimeout, StoreConfig.from(problems.section(json, "", "store"), dataDir, problems), market,
-        problems.section(json, "", "auth"), json);
+    AuthConfig auth = AuthConfig.from(problems.section(json, "", "auth"), problems);
+    BourseConfig config = new BourseConfig(dataDir, http, Map.copyOf(instances), rateLimits.enabled(), redis, kafka,
+        cluster, healthTimeout, StoreConfig.from(problems.section(json, "", "store"), dataDir, problems), market,
+        problems.section(json, "", "auth"), json, auth, rateLimits);
     return new Parsed(config, problems);
   }
 

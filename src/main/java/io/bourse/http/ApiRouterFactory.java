@@ -60,6 +60,9 @@ public final class ApiRouterFactory {
     }
     builder.rootHandler(BodyHandler.create(false).setBodyLimit(http.maxBodyBytes()));
     builder.rootHandler((InputTrustHandler) ApiRouterFactory::rejectMalformedJson);
+    for (ApiArea area : areas) {
+      area.rootHandlers().forEach(builder::rootHandler);
+    }
 
     builder.getRoute("getLive").addHandler(ctx -> HealthRoutes.live(ctx, health));
     builder.getRoute("getReady").addHandler(ctx -> HealthRoutes.ready(ctx, health));

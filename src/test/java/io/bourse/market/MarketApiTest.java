@@ -2,6 +2,7 @@ package io.bourse.market;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bourse.support.Api;
 import io.bourse.support.TestApp;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -18,11 +19,15 @@ import org.junit.jupiter.api.Test;
 /** Market REST on the running service, fed by the built-in simulated market. */
 class MarketApiTest {
   private static TestApp app;
+  private static Api api;
+  private static String token;
 
   @BeforeAll
   static void start() throws Exception {
-    app = TestApp.start(new JsonObject().put("market", new JsonObject()
+    app = TestApp.start(Api.knownAdmin().put("market", new JsonObject()
         .put("simulated", new JsonObject().put("ticksPerSecond", 200))));
+    api = new Api(app);
+    token = api.adminToken();
   }
 
   @AfterAll
@@ -31,7 +36,13 @@ class MarketApiTest {
   }
 
   private static HttpResponse<Buffer> get(String path) {
-    return app.client.get(path).send().await();
+    return path.startsWith("/api/") ? api.get(path, token) : app.client.get(path).send().await();
+  }
+
+  @Test
+  void marketDataNeedsAnAccessToken() {
+    error(api.get("/api/v1/market/instruments", null), 401, "ERR_AUTH_002");
+    error(api.get("/api/v1/market/tickers/BTC-USD", "not-a-jwt"), 401, "ERR_AUTH_001");
   }
 
   private static JsonObject error(HttpResponse<Buffer> response, int status, String code) {
