@@ -80,6 +80,10 @@ public final class KafkaProcess implements AutoCloseable {
     p.put("transaction.state.log.min.isr", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
     p.put("auto.create.topics.enable", "false");
+    // After a kill -9 the restarted controller still holds the dead broker's registration and only accepts the new one
+    // once that session expires (default 9 s): shorter sessions keep a restart at a few seconds.
+    p.put("broker.heartbeat.interval.ms", "500");
+    p.put("broker.session.timeout.ms", "2000");
     try (var out = Files.newBufferedWriter(config)) {
       p.store(out, "Bourse test broker");
     }
