@@ -102,6 +102,8 @@ class MarketDataBrokerRestartTest {
       // The producer buffers and retries these until the broker is back.
       List<java.util.concurrent.Future<RecordMetadata>> duringOutage = new ArrayList<>();
       for (int i = 60; i < 100; i++) duringOutage.addAll(sendAll(producer, t0, i));
+      // A poison pill in the outage: its dead letter must reach the DLT after the restart, or commits stop there.
+      duringOutage.add(producer.send(new ProducerRecord<>(TOPIC, "BTC-USD", "not json")));
       assertThat(probe.probe().transform(ar -> io.vertx.core.Future.succeededFuture(ar.failed())).await())
           .as("the readiness probe reads down while the broker is dead").isTrue();
       assertThat(published.get()).isEqualTo(120);
@@ -119,8 +121,8 @@ class MarketDataBrokerRestartTest {
       long resumedAt = System.nanoTime();
       await("the probe up again", () -> probe.probe().transform(ar -> io.vertx.core.Future.succeededFuture(ar.succeeded())).await());
 
-      Map<Integer, Long> ends = endOffsets();
-      assertThat(ends.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(2L * perSymbol);
+      Map<Integer, Long> ends = endOffsets(TOPIC, PARTITIONS);
+      assertThat(ends.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(2L * perSymbol + 1);
       await("offsets committed to the end", () -> ends.equals(committed()));
 
       for (String s : SYMBOLS) {
@@ -132,7 +134,9 @@ class MarketDataBrokerRestartTest {
       }
       // Whatever the outage made Kafka deliver twice was recognised, never counted twice.
       assertThat(published.get()).isEqualTo(2 * perSymbol);
-      assertThat(verticle.metrics().ingested.sum() - verticle.metrics().duplicates.sum()).isEqualTo(2L * perSymbol);
+      assertThat(verticle.metrics().ingested.sum() - verticle.metrics().duplicates.sum()).isEqualTo(2L * perSymbol + 1);
+      assertThat(verticle.metrics().deadLettered.sum()).isEqualTo(1);
+      await("the dead letter on the DLT", () -> Map.of(0, 1L).equals(endOffsetsOrEmpty(TOPIC + ".dlt", 1)));
 
       JsonObject status = vertx.eventBus().<JsonObject>request(Addresses.MD_STATUS, null).await().body();
       JsonObject source = status.getJsonObject("source");
@@ -181,9 +185,17 @@ class MarketDataBrokerRestartTest {
         .orderBy("openTimeMs", false).limit(100).build()).await().items().stream().map(d -> d.body()).toList();
   }
 
-  static Map<Integer, Long> endOffsets() throws Exception {
+  static Map<Integer, Long> endOffsetsOrEmpty(String topic, int partitions) {
+    try {
+      return endOffsets(topic, partitions);
+    } catch (Exception e) {
+      return Map.of();
+    }
+  }
+
+  static Map<Integer, Long> endOffsets(String topic, int partitions) throws Exception {
     Map<TopicPartition, OffsetSpec> req = new HashMap<>();
-    for (int i = 0; i < PARTITIONS; i++) req.put(new TopicPartition(TOPIC, i), OffsetSpec.latest());
+    for (int i = 0; i < partitions; i++) req.put(new TopicPartition(topic, i), OffsetSpec.latest());
     try (Admin admin = kafka.admin(Duration.ofSeconds(10))) {
       Map<Integer, Long> out = new HashMap<>();
       admin.listOffsets(req).all().get(10, TimeUnit.SECONDS).forEach((tp, r) -> {
