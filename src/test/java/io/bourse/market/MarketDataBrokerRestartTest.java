@@ -1,0 +1,227 @@
+package io.bourse.market;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bourse.common.Addresses;
+import io.bourse.config.ConfigProblems;
+import io.bourse.health.DependencyCheck;
+import io.bourse.store.DocumentStore;
+import io.bourse.store.Query;
+import io.bourse.store.StoreConfig;
+import io.bourse.store.embedded.SqliteDocumentStore;
+import io.bourse.support.KafkaProcess;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The broker dies mid-stream ({@code kill -9}) and comes back on the same port: the running pipeline reconnects by
+ * itself, every tick produced before, during and after the outage lands in the candles exactly once, and the group's
+ * offsets reach the end. The broker is a separate JVM ({@link KafkaProcess}) so the kill is real.
+ */
+class MarketDataBrokerRestartTest {
+  static final String TOPIC = "ticks-broker-restart";
+  static final String GROUP = "g-broker-restart";
+  static final int PARTITIONS = 2;
+  static final List<String> SYMBOLS = List.of("BTC-USD", "ETH-USD");
+
+  static KafkaProcess kafka;
+  static Vertx vertx;
+  static DocumentStore store;
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void startAll() throws Exception {
+    kafka = KafkaProcess.launch();
+    kafka.createTopic(TOPIC, PARTITIONS);
+    kafka.createTopic(TOPIC + ".dlt", 1);
+    vertx = Vertx.vertx();
+    store = SqliteDocumentStore.open(vertx, new StoreConfig.Embedded(dir.resolve("market.db"),
+        StoreConfig.Synchronous.NORMAL, 2), 1 << 20).await();
+  }
+
+  @AfterAll
+  static void stopAll() throws Exception {
+    if (store != null) store.close().await();
+    if (vertx != null) vertx.close().await();
+    if (kafka != null) kafka.close();
+  }
+
+  @Test
+  void thePipelineRidesOutABrokerKillAndCountsEveryTickOnce() throws Exception {
+    AtomicInteger published = new AtomicInteger();
+    for (String s : SYMBOLS) vertx.eventBus().consumer(Addresses.mdInternalTick(s), m -> published.incrementAndGet());
+    ConfigProblems problems = new ConfigProblems();
+    MarketConfig config = MarketConfig.from(new JsonObject()
+        .put("source", "kafka")
+        .put("persistFlushMs", 100)
+        .put("bridgeConflateMs", 0)
+        .put("kafka", new JsonObject().put("bootstrap", kafka.bootstrapServers()).put("topic", TOPIC)
+            .put("groupId", GROUP).put("deadLetterTopic", TOPIC + ".dlt").put("maxPollRecords", 50)), problems);
+    assertThat(problems.all()).isEmpty();
+    MarketDataVerticle verticle = new MarketDataVerticle(config, store, null, Map.of("session.timeout.ms", "10000"));
+    String deploymentId = vertx.deployVerticle(verticle).await();
+    DependencyCheck probe = KafkaHealth.check(vertx, kafka.bootstrapServers());
+
+    // Two minutes of ticks per symbol, one per second, minute-aligned in the past so every 1m candle closes.
+    Instant t0 = Interval.M1.bucketStart(Instant.now().minus(Duration.ofMinutes(10)));
+    int perSymbol = 120;
+    try (KafkaProducer<String, String> producer = producer()) {
+      long start = System.nanoTime();
+      List<java.util.concurrent.Future<RecordMetadata>> acks = new ArrayList<>();
+      // The kill falls on a minute boundary: the sweep closes a past bucket of a symbol quiet for longer than the
+      // clock skew, so an outage inside a past minute would (by design) turn that minute's backlog into late ticks.
+      for (int i = 0; i < 60; i++) acks.addAll(sendAll(producer, t0, i));
+      for (var a : acks) a.get(30, TimeUnit.SECONDS);
+      await("the first minute ingested", () -> published.get() == 120);
+      assertThat(probe.probe().await()).contains("1 broker");
+
+      kafka.kill();
+      long killedAt = System.nanoTime();
+      // The producer buffers and retries these until the broker is back.
+      List<java.util.concurrent.Future<RecordMetadata>> duringOutage = new ArrayList<>();
+      for (int i = 60; i < 100; i++) duringOutage.addAll(sendAll(producer, t0, i));
+      // A poison pill in the outage: its dead letter must reach the DLT after the restart, or commits stop there.
+      duringOutage.add(producer.send(new ProducerRecord<>(TOPIC, "BTC-USD", "not json")));
+      assertThat(probe.probe().transform(ar -> io.vertx.core.Future.succeededFuture(ar.failed())).await())
+          .as("the readiness probe reads down while the broker is dead").isTrue();
+      assertThat(published.get()).isEqualTo(120);
+
+      long restarting = System.nanoTime();
+      kafka.restart();
+      long restartedAt = System.nanoTime();
+      for (var a : duringOutage) a.get(60, TimeUnit.SECONDS);
+      long outageAcked = System.nanoTime();
+      List<java.util.concurrent.Future<RecordMetadata>> after = new ArrayList<>();
+      for (int i = 100; i < perSymbol; i++) after.addAll(sendAll(producer, t0, i));
+      for (var a : after) a.get(30, TimeUnit.SECONDS);
+
+      await("every tick ingested", () -> verticle.metrics().accepted.sum() == 2L * perSymbol);
+      long resumedAt = System.nanoTime();
+      await("the probe up again", () -> probe.probe().transform(ar -> io.vertx.core.Future.succeededFuture(ar.succeeded())).await());
+
+      Map<Integer, Long> ends = endOffsets(TOPIC, PARTITIONS);
+      assertThat(ends.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(2L * perSymbol + 1);
+      await("offsets committed to the end", () -> ends.equals(committed()));
+
+      for (String s : SYMBOLS) {
+        await("both 1m candles of " + s + " persisted", () -> candles(s).size() == 2);
+        List<JsonObject> c = candles(s);
+        assertThat(c).extracting(j -> j.getLong("trades")).containsExactly(60L, 60L);
+        assertThat(c).allSatisfy(j -> assertThat(new BigDecimal(j.getString("volume"))).isEqualByComparingTo("0.60"));
+        assertThat(verticle.cache().latestTick(s).await().sequence()).isEqualTo(perSymbol - 1);
+      }
+      // Whatever the outage made Kafka deliver twice was recognised, never counted twice.
+      assertThat(published.get()).isEqualTo(2 * perSymbol);
+      assertThat(verticle.metrics().ingested.sum() - verticle.metrics().duplicates.sum()).isEqualTo(2L * perSymbol + 1);
+      assertThat(verticle.metrics().deadLettered.sum()).isEqualTo(1);
+      await("the dead letter on the DLT", () -> Map.of(0, 1L).equals(endOffsetsOrEmpty(TOPIC + ".dlt", 1)));
+
+      JsonObject status = vertx.eventBus().<JsonObject>request(Addresses.MD_STATUS, null).await().body();
+      JsonObject source = status.getJsonObject("source");
+      assertThat(source.getJsonArray("assigned")).hasSize(PARTITIONS);
+      assertThat(source.getBoolean("paused")).isFalse();
+      assertThat(source.getInteger("batchesAwaitingCommit")).isZero();
+      assertThat(status.getJsonObject("metrics").getLong("accepted")).isEqualTo(2L * perSymbol);
+      // Not asserted: lateTicks. The 5m/15m/1h buckets holding t0 are also in the past and span the outage, so the
+      // quiet-symbol sweep may close them while the broker is down and the outage's ticks then count as late there
+      // (whether it does depends on the wall clock). Known gap, see the report of the kafka-restart branch.
+      System.out.printf("broker restart: down %d ms (restart() %d ms), outage ticks acked %d ms after restart, "
+              + "pipeline caught up %d ms after restart, total %d ms, duplicates dropped %d%n",
+          ms(restartedAt - killedAt), ms(restartedAt - restarting), ms(outageAcked - restartedAt), ms(resumedAt - restartedAt),
+          ms(System.nanoTime() - start), verticle.metrics().duplicates.sum());
+    } finally {
+      vertx.undeploy(deploymentId).await();
+    }
+  }
+
+  static long ms(long nanos) { return nanos / 1_000_000; }
+
+  static KafkaProducer<String, String> producer() {
+    Map<String, Object> p = new HashMap<>();
+    p.put("bootstrap.servers", kafka.bootstrapServers());
+    p.put("acks", "all");
+    p.put("enable.idempotence", "true");
+    p.put("linger.ms", "2");
+    // Long enough to outlive the outage; the default backoff cap (1 s) is already short enough to reconnect fast.
+    p.put("delivery.timeout.ms", "90000");
+    return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+  }
+
+  static List<java.util.concurrent.Future<RecordMetadata>> sendAll(KafkaProducer<String, String> producer, Instant t0, int i) {
+    List<java.util.concurrent.Future<RecordMetadata>> out = new ArrayList<>();
+    for (String s : SYMBOLS) {
+      String price = s.startsWith("BTC") ? "65000.00" : "3200.00";
+      String v = new JsonObject().put("symbol", s).put("sequence", i).put("price", price).put("size", "0.01")
+          .put("timestamp", t0.plusSeconds(i).toString()).encode();
+      out.add(producer.send(new ProducerRecord<>(TOPIC, s, v)));
+    }
+    return out;
+  }
+
+  static List<JsonObject> candles(String symbol) {
+    return store.query(CandleWriter.CONTAINER, Query.in(CandleWriter.partitionKey(symbol, Interval.M1))
+        .orderBy("openTimeMs", false).limit(100).build()).await().items().stream().map(d -> d.body()).toList();
+  }
+
+  static Map<Integer, Long> endOffsetsOrEmpty(String topic, int partitions) {
+    try {
+      return endOffsets(topic, partitions);
+    } catch (Exception e) {
+      return Map.of();
+    }
+  }
+
+  static Map<Integer, Long> endOffsets(String topic, int partitions) throws Exception {
+    Map<TopicPartition, OffsetSpec> req = new HashMap<>();
+    for (int i = 0; i < partitions; i++) req.put(new TopicPartition(topic, i), OffsetSpec.latest());
+    try (Admin admin = kafka.admin(Duration.ofSeconds(10))) {
+      Map<Integer, Long> out = new HashMap<>();
+      admin.listOffsets(req).all().get(10, TimeUnit.SECONDS).forEach((tp, r) -> {
+        if (r.offset() > 0) out.put(tp.partition(), r.offset());
+      });
+      return out;
+    }
+  }
+
+  /** Empty while the call fails; callers poll. */
+  static Map<Integer, Long> committed() {
+    try (Admin admin = kafka.admin(Duration.ofSeconds(5))) {
+      Map<Integer, Long> out = new HashMap<>();
+      admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS)
+          .forEach((tp, om) -> { if (om != null && om.offset() > 0) out.put(tp.partition(), om.offset()); });
+      return out;
+    } catch (Exception e) {
+      return Map.of();
+    }
+  }
+
+  static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+      Thread.sleep(50);
+    }
+  }
+}
