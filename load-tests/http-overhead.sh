@@ -18,10 +18,10 @@ workdir=$(mktemp -d)
 cleanup() { kill "${BOURSE_PID:-}" "${BARE_PID:-}" 2>/dev/null || true; rm -rf "$workdir"; }
 trap cleanup EXIT
 
-wait_ready() { for _ in $(seq 1 100); do curl -sf "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
+wait_ready() { for _ in $(seq 1 100); do curl -sf -m 2 "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
 
 run_wrk() { # url -> requests/s
-  wrk -t2 -c"$CONNECTIONS" -d2s "$1" >/dev/null           # warm-up (JIT)
+  wrk -t2 -c"$CONNECTIONS" -d5s "$1" >/dev/null           # warm-up: let the JIT compile the hot path
   wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$1" | tee "$workdir/last.txt" >&2
   awk '/Requests\/sec/ {print $2}' "$workdir/last.txt"
 }
@@ -51,6 +51,9 @@ import statistics, sys
 bourse = [float(x) for x in sys.argv[1].split()]
 bare = [float(x) for x in sys.argv[2].split()]
 b, r = statistics.median(bourse), statistics.median(bare)
+paired = [x / y for x, y in zip(bourse, bare)]
 print(f"bourse_rps_rounds={[round(x) for x in bourse]} bare_rps_rounds={[round(x) for x in bare]}")
-print(f"bourse_rps_median={b:.0f} bare_rps_median={r:.0f} ratio={b / r:.2f}")
+print(f"paired_ratios={[round(x, 2) for x in paired]}")
+print(f"bourse_rps_median={b:.0f} bare_rps_median={r:.0f} ratio_of_medians={b / r:.2f} "
+      f"median_paired_ratio={statistics.median(paired):.2f}")
 PY2

@@ -11,7 +11,7 @@ for run in $(seq 1 "$RUNS"); do
   BOURSE_HTTP_PORT=$PORT BOURSE_DATA_DIR="$workdir/data" BOURSE_LOG_LEVEL=WARN \
     java -jar target/bourse.jar >"$workdir/log" 2>&1 &
   pid=$!
-  until curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1; do sleep 0.02; done
+  until curl -sf -m 2 "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1; do sleep 0.02; done
   ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
   sleep 5
   rss_kb=$(ps -o rss= -p $pid | tr -d ' ')
