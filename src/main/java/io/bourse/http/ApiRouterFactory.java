@@ -16,6 +16,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.InputTrustHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -55,6 +56,8 @@ public final class ApiRouterFactory {
   public Router create(Vertx vertx) {
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
     builder.rootHandler(new PlatformHandler(http.slowRequestMs()));
+    // No request may hang, whatever a dependency does: past the limit the client gets ERR_DEP_003.
+    builder.rootHandler(TimeoutHandler.create(http.requestTimeoutMs(), ErrorResponder.TIMED_OUT_STATUS));
     if (!http.corsAllowedOrigins().isEmpty()) {
       builder.rootHandler(cors(http.corsAllowedOrigins()));
     }
@@ -102,6 +105,7 @@ public final class ApiRouterFactory {
     router.errorHandler(405, ErrorResponder::handle);
     router.errorHandler(413, ErrorResponder::handle);
     router.errorHandler(500, ErrorResponder::handle);
+    router.errorHandler(ErrorResponder.TIMED_OUT_STATUS, ErrorResponder::handle);
     return router;
   }
 

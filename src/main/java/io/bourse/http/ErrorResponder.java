@@ -33,6 +33,9 @@ public final class ErrorResponder {
 
   private ErrorResponder() {}
 
+  /** The status TimeoutHandler fails with; mapped to ERR_DEP_003 (which answers 503 like every dependency failure). */
+  static final int TIMED_OUT_STATUS = 504;
+
   public static void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     int status = ctx.statusCode();
@@ -107,6 +110,7 @@ public final class ErrorResponder {
         case 415 -> new Mapped(ErrorCode.VAL_MEDIA_TYPE, null, null);
         case 429 -> new Mapped(ErrorCode.RATE_LIMITED, null, null);
         case 503 -> new Mapped(ErrorCode.DEP_UNAVAILABLE, null, null);
+        case TIMED_OUT_STATUS -> new Mapped(ErrorCode.DEP_TIMEOUT, null, null);
         default -> new Mapped(ErrorCode.INTERNAL, null, null);
       };
     }

@@ -128,6 +128,13 @@ class ErrorEnvelopeTest {
   }
 
   @Test
+  void aHandlerThatNeverAnswersTimesOutWithTheEnvelope() {
+    long start = System.nanoTime();
+    assertError(send(HttpMethod.GET, "/api/v1/hang", null, null), 503, "ERR_DEP_003");
+    assertThat((System.nanoTime() - start) / 1_000_000).isBetween(PlatformTestRouter.HANG_TIMEOUT_MS - 100, 10_000L);
+  }
+
+  @Test
   void eventBusWithoutConsumerIsADependencyFailure() {
     assertError(send(HttpMethod.GET, "/api/v1/relay-nobody", null, null), 503, "ERR_DEP_001");
   }

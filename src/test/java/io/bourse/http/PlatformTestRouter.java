@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 final class PlatformTestRouter {
   static final String RELAY_ADDRESS = "test.relay";
   static final long SLOW_MS = 700;
+  static final long HANG_TIMEOUT_MS = 1_500;
   static final Logger RELAY_LOG = LoggerFactory.getLogger("io.bourse.test.relay");
 
   private PlatformTestRouter() {}
@@ -43,7 +44,8 @@ final class PlatformTestRouter {
           .put("consumerContextId", RequestContext.current()));
     });
     JsonObject defaults = new JsonObject(Files.readString(Path.of("conf/application.json")));
-    defaults.getJsonObject("http").put("maxBodyBytes", maxBodyBytes).put("slowRequestMs", 1);
+    defaults.getJsonObject("http").put("maxBodyBytes", maxBodyBytes).put("slowRequestMs", 1)
+        .put("requestTimeoutMs", HANG_TIMEOUT_MS);
     BourseConfig config = BourseConfig.parse(defaults).config();
     OpenAPIContract contract = OpenAPIContract.from(vertx, "test-contract.yaml").await();
     ApiArea area = builder -> {
@@ -57,6 +59,7 @@ final class PlatformTestRouter {
           .onSuccess(reply -> ctx.json(reply.body()))
           .onFailure(ctx::fail));
       builder.getRoute("slow").addHandler(ctx -> vertx.setTimer(SLOW_MS, t -> ctx.json(new JsonObject().put("done", true))));
+      builder.getRoute("hang").addHandler(ctx -> { /* never answers: the request timeout must */ });
       builder.getRoute("relayNobody").addHandler(ctx -> vertx.eventBus().request("test.nobody.listens", "ping")
           .onSuccess(reply -> ctx.json(reply.body()))
           .onFailure(ctx::fail));
