@@ -60,6 +60,9 @@ public final class AuthService {
 
   public SigningKeys signingKeys() { return accessTokens.keys(); }
 
+  /** Token verification for entry points outside the REST gate (the event-bus bridge). */
+  public AccessTokens accessTokens() { return accessTokens; }
+
   public void close() {
     hasher.close();
   }
