@@ -6,6 +6,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.Transport;
 import java.util.List;
 
 /**
@@ -38,7 +39,11 @@ public final class BridgeRoutes {
           .setHeartbeatInterval(25_000)
           .setSessionTimeout(10_000)
           // Local only: the write handler address would let any event-bus sender write raw frames to the socket.
-          .setRegisterWriteHandler(false);
+          .setRegisterWriteHandler(false)
+          // Legacy IE transports answer with executable script (JSONP callback, htmlfile iframe); nothing we
+          // support needs them. WebSocket, XHR and EventSource stay.
+          .addDisabledTransport(Transport.JSON_P.name())
+          .addDisabledTransport(Transport.HTML_FILE.name());
       // SockJS takes one origin; with several configured the router's CorsHandler (mounted first) does the check.
       if (allowedOrigins.size() == 1 && !allowedOrigins.get(0).equals("*")) {
         sockOptions.setOrigin(allowedOrigins.get(0));
