@@ -69,7 +69,7 @@ public final class BourseApp {
           ApiRouterFactory routers = new ApiRouterFactory(contract, contractText, config.http(), app.health,
               metrics.registry(), app.apiAreas(), build.swaggerUiVersion());
           // The bridge shares the HTTP router (one port); its meters are process-wide, its hooks per router.
-          BridgeRoutes bridge = new BridgeRoutes(app.auth.accessTokens(), new BridgeMetrics(metrics.registry()),
+          BridgeRoutes bridge = new BridgeRoutes(app.auth::authenticate, new BridgeMetrics(metrics.registry()),
               BridgeLimits.defaults(), config.http().corsAllowedOrigins());
           routers.withExtraRoutes(bridge::mount);
           return app.deploy("market", () -> new MarketDataVerticle(config.market(), app.store, app.redis, null))

@@ -1,6 +1,7 @@
 package io.bourse.bridge;
 
-import io.bourse.auth.AccessTokens;
+import io.bourse.auth.Principal;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
@@ -8,6 +9,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.Transport;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Mounts the three SockJS event-bus bridges on the API router, so they share port 8080 with REST. (A separate
@@ -18,13 +20,13 @@ import java.util.List;
  * {@code /eventbus/trading/...} and serve it with the public allow-list and no authentication.
  */
 public final class BridgeRoutes {
-  private final AccessTokens tokens;
+  private final Function<String, Future<Principal>> authenticator;
   private final BridgeMetrics metrics;
   private final BridgeLimits limits;
   private final List<String> allowedOrigins;
 
-  public BridgeRoutes(AccessTokens tokens, BridgeMetrics metrics, BridgeLimits limits, List<String> allowedOrigins) {
-    this.tokens = tokens;
+  public BridgeRoutes(Function<String, Future<Principal>> authenticator, BridgeMetrics metrics, BridgeLimits limits, List<String> allowedOrigins) {
+    this.authenticator = authenticator;
     this.metrics = metrics;
     this.limits = limits;
     this.allowedOrigins = List.copyOf(allowedOrigins);
@@ -57,7 +59,7 @@ public final class BridgeRoutes {
           .setInboundPermitteds(List.of())
           .setOutboundPermitteds(ns.outbound());
       Router bridge = SockJSHandler.create(vertx, sockOptions)
-          .bridge(bridgeOptions, new BridgeSecurity(vertx, ns, tokens, metrics, limits));
+          .bridge(bridgeOptions, new BridgeSecurity(vertx, ns, authenticator, metrics, limits));
       router.route(ns.path() + "/*").subRouter(bridge);
     }
   }

@@ -1,6 +1,7 @@
 package io.bourse.bridge;
 
-import io.bourse.auth.AccessTokens;
+import io.vertx.core.Future;
+import java.util.function.Function;
 import io.bourse.auth.Principal;
 import io.bourse.common.Addresses;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -37,15 +38,15 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
 
   private final Vertx vertx;
   private final BridgeNamespace ns;
-  private final AccessTokens tokens;
+  private final Function<String, Future<Principal>> authenticator;
   private final BridgeMetrics metrics;
   private final BridgeLimits limits;
   private final Map<SockJSSocket, SocketState> sockets = new HashMap<>();
 
-  BridgeSecurity(Vertx vertx, BridgeNamespace ns, AccessTokens tokens, BridgeMetrics metrics, BridgeLimits limits) {
+  BridgeSecurity(Vertx vertx, BridgeNamespace ns, Function<String, Future<Principal>> authenticator, BridgeMetrics metrics, BridgeLimits limits) {
     this.vertx = vertx;
     this.ns = ns;
-    this.tokens = tokens;
+    this.authenticator = authenticator;
     this.metrics = metrics;
     this.limits = limits;
   }
@@ -100,7 +101,7 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
       refuse(be, "no access_token");
       return;
     }
-    tokens.verify(token).onComplete(ar -> {
+    authenticator.apply(token).onComplete(ar -> {
       if (ar.failed()) {
         refuse(be, "invalid or expired token");
       } else if (!ar.result().hasAtLeast(ns.requiredRole())) {

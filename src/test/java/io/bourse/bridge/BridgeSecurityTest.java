@@ -141,6 +141,28 @@ class BridgeSecurityTest {
   }
 
   @Test
+  void storedUserWinsOverTheToken() throws Exception {
+    // Like the REST gate: a disabled user or a demoted admin cannot open a socket with a still-valid token.
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    JsonObject admin2 = api.createUser(adminToken, "admin2-" + suffix + "@bourse.test", "admin2-password-123", null,
+        "admin");
+    String token = api.tokens("admin2-" + suffix + "@bourse.test", "admin2-password-123").getString("accessToken");
+    try (BridgeClient c = BridgeClient.connect(app, "/eventbus/admin/websocket?access_token=" + token)) {
+      assertThat(c.awaitClose(300)).as("admin may connect").isNull();
+    }
+    assertThat(api.patch("/api/v1/admin/users/" + admin2.getString("id"), adminToken,
+        new JsonObject().put("roles", new io.vertx.core.json.JsonArray().add("trader"))).statusCode()).isEqualTo(200);
+    try (BridgeClient c = BridgeClient.connect(app, "/eventbus/admin/websocket?access_token=" + token)) {
+      assertThat(c.awaitClose(5_000)).as("demoted").isNotNull();
+    }
+    assertThat(api.patch("/api/v1/admin/users/" + admin2.getString("id"), adminToken,
+        new JsonObject().put("disabled", true)).statusCode()).isEqualTo(200);
+    try (BridgeClient c = BridgeClient.connect(app, "/eventbus/trading/websocket?access_token=" + token)) {
+      assertThat(c.awaitClose(5_000)).as("disabled").isNotNull();
+    }
+  }
+
+  @Test
   void socketIsClosedWhenItsTokenExpires() throws Exception {
     long now = Instant.now().getEpochSecond();
     JsonObject claims = Jwts.payload(adminToken).copy().put("jti", UUID.randomUUID().toString())
