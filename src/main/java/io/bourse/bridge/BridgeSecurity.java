@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 final class BridgeSecurity implements Handler<BridgeEvent> {
   private static final Logger log = LoggerFactory.getLogger(BridgeSecurity.class);
   /** WebSocket close codes in the private range (4000-4999), so clients can tell why they were dropped. */
+  static final int CLOSE_UNAUTHORIZED = 4403;
   static final int CLOSE_TOKEN_EXPIRED = 4401;
   static final int CLOSE_SLOW_CONSUMER = 4408;
   static final int CLOSE_IDLE = 4400;
@@ -132,7 +133,10 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
   private void refuse(BridgeEvent be, String why) {
     metrics.refused(ns);
     log.debug("Bridge socket refused on {}: {}", ns.tag(), why);
-    be.tryComplete(false); // the bridge closes the socket
+    // Close with a code first so a client can tell "log in again" from a network drop; the bridge's own close
+    // that follows the refusal is then a no-op.
+    be.socket().close(CLOSE_UNAUTHORIZED, "unauthorized");
+    be.tryComplete(false);
   }
 
   private void onRegister(BridgeEvent be) {

@@ -76,7 +76,8 @@ class BridgeSecurityTest {
         "/eventbus/trading/websocket?access_token=garbage", "/eventbus/trading/websocket?access_token=" + expired,
         "/eventbus/admin/websocket", "/eventbus/admin/websocket?access_token=" + expired}) {
       try (BridgeClient c = BridgeClient.connect(app, path)) {
-        assertThat(c.awaitClose(5_000)).as(path.replaceAll("access_token=.*", "access_token=...")).isNotNull();
+        assertThat(c.awaitClose(5_000)).as(path.replaceAll("access_token=.*", "access_token=..."))
+            .isEqualTo((short) BridgeSecurity.CLOSE_UNAUTHORIZED);
       }
     }
   }
@@ -137,6 +138,18 @@ class BridgeSecurityTest {
         got = c.await(rec(Addresses.ADMIN_ALERTS), 200);
       }
       assertThat(got).isNotNull();
+    }
+  }
+
+  @Test
+  void bridgeMetersAreScraped() throws Exception {
+    try (BridgeClient c = BridgeClient.connect(app, "/eventbus/websocket")) {
+      c.register("md.internal.status");
+      assertThat(c.await(err(), 5_000)).isNotNull();
+      String scrape = api.get("/metrics", null).bodyAsString();
+      assertThat(scrape).contains("bourse_bridge_sockets{namespace=\"public\"}",
+          "bourse_bridge_registrations_denied_total{namespace=\"public\"}", "bourse_bridge_messages_out_total",
+          "bourse_bridge_messages_conflated_total", "bourse_bridge_held_messages", "bourse_bridge_sockets_refused_total");
     }
   }
 
