@@ -49,11 +49,26 @@ class BridgeBackpressureTest {
     return g == null ? Double.NaN : g.value();
   }
 
+  /** Registration is unacknowledged: publish probes until one arrives, then drop what was received. */
+  private static void awaitRegistered(BridgeClient c, String address) throws Exception {
+    for (int i = 0; i < 100; i++) {
+      app.vertx.eventBus().publish(address, new JsonObject().put("probe", i).put("seq", -1));
+      if (c.await(BridgeClient.rec(address), 100) != null) {
+        Thread.sleep(100);
+        c.frames.clear();
+        return;
+      }
+    }
+    throw new AssertionError("never registered: " + address);
+  }
+
   @Test
   void slowMarketDataClientIsConflatedToTheLatestPerAddressAndCatchesUp() throws Exception {
     try (BridgeClient c = BridgeClient.connect(app, "/eventbus/websocket", slowClient())) {
-      for (int a = 0; a < ADDRESSES; a++) c.register(Addresses.mdTick("SLOW" + a));
-      Thread.sleep(300); // registrations are unacknowledged
+      for (int a = 0; a < ADDRESSES; a++) {
+        c.register(Addresses.mdTick("SLOW" + a));
+        awaitRegistered(c, Addresses.mdTick("SLOW" + a));
+      }
       c.ws.pause();
       for (int i = 0; i < PER_ADDRESS; i++) {
         for (int a = 0; a < ADDRESSES; a++) {
@@ -93,13 +108,14 @@ class BridgeBackpressureTest {
     try (BridgeClient c = BridgeClient.connect(app, "/eventbus/trading/websocket?access_token=" + token,
         slowClient())) {
       c.register(orders);
-      Thread.sleep(300);
+      awaitRegistered(c, orders);
       c.ws.pause();
       var slowClosed = app.metrics.registry().find("bourse.bridge.sockets.slow.closed").tag("namespace", "trading")
           .counter();
-      for (int i = 0; i < 3_000 && slowClosed.count() == 0; i++) {
+      long deadline = System.currentTimeMillis() + 20_000;
+      for (int i = 0; slowClosed.count() == 0 && System.currentTimeMillis() < deadline; i++) {
         app.vertx.eventBus().publish(orders, new JsonObject().put("seq", i).put("pad", PADDING));
-        if (i % 50 == 0) Thread.sleep(5);
+        if (i % 50 == 0) Thread.sleep(5); // publishing is asynchronous: let the event loop keep up
       }
       assertThat(slowClosed.count()).isEqualTo(1.0);
       c.ws.resume();
