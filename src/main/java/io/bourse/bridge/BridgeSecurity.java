@@ -102,6 +102,9 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
       refuse(be, "no access_token");
       return;
     }
+    // The client may send its first frames (registrations) as soon as the WebSocket is open, but the bridge installs
+    // its frame handler only once this hook completes: hold inbound frames until then, or they would be lost.
+    sock.pause();
     authenticator.apply(token).onComplete(ar -> {
       if (ar.failed()) {
         refuse(be, "invalid or expired token");
@@ -116,6 +119,7 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
           close(sock, s, CLOSE_TOKEN_EXPIRED, "token_expired");
         });
         be.tryComplete(true);
+        sock.resume();
       }
     });
   }
