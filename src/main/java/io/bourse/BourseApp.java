@@ -2,6 +2,9 @@ package io.bourse;
 
 import io.bourse.common.Addresses;
 import io.bourse.auth.AuthArea;
+import io.bourse.bridge.BridgeLimits;
+import io.bourse.bridge.BridgeMetrics;
+import io.bourse.bridge.BridgeRoutes;
 import io.bourse.auth.AuthService;
 import io.bourse.common.RequestIdBusInterceptors;
 import io.bourse.config.BourseConfig;
@@ -65,6 +68,10 @@ public final class BourseApp {
         .compose(contractText -> loadContract(vertx, contractText).compose(contract -> {
           ApiRouterFactory routers = new ApiRouterFactory(contract, contractText, config.http(), app.health,
               metrics.registry(), app.apiAreas(), build.swaggerUiVersion());
+          // The bridge shares the HTTP router (one port); its meters are process-wide, its hooks per router.
+          BridgeRoutes bridge = new BridgeRoutes(app.auth::authenticate, new BridgeMetrics(metrics.registry()),
+              BridgeLimits.defaults(), config.http().corsAllowedOrigins());
+          routers.withExtraRoutes(bridge::mount);
           return app.deploy("market", () -> new MarketDataVerticle(config.market(), app.store, app.redis, null))
               .compose(v -> app.deploy("http", () -> new HttpApiVerticle(config.http(), routers, app.httpPort::set)));
         }))

@@ -113,15 +113,7 @@ public final class AuthArea implements ApiArea {
       return Future.failedFuture(new BourseException(ErrorCode.AUTH_CREDENTIALS_MISSING,
           "Authorization must be 'Bearer <access token>'"));
     }
-    return auth.accessTokens.verify(header.substring(7).trim())
-        .compose(token -> auth.identities.cachedUser(TenantScope.of(token), token.userId()).compose(user -> {
-          if (user == null) return Future.failedFuture(new BourseException(ErrorCode.AUTH_TOKEN_INVALID));
-          if (user.disabled()) return Future.failedFuture(new BourseException(ErrorCode.AUTH_USER_DISABLED));
-          // Authorize with the stored roles, not the token's: a demotion takes effect within seconds, not at expiry.
-          Principal p = new Principal(user.id(), user.tenantId(), user.roles(), token.expiresAtEpochSeconds());
-          ctx.put(Principal.CONTEXT_KEY, p);
-          return Future.succeededFuture(p);
-        }));
+    return auth.authenticate(header.substring(7).trim()).onSuccess(p -> ctx.put(Principal.CONTEXT_KEY, p));
   }
 
   private Future<Void> limit(RoutingContext ctx, String key, Limit limit, ErrorCode code) {

@@ -1,5 +1,7 @@
 package io.bourse.auth;
 
+import io.bourse.common.BourseException;
+import io.bourse.common.ErrorCode;
 import io.bourse.http.ratelimit.RateLimitConfig;
 import io.bourse.http.ratelimit.RateLimiter;
 import io.bourse.store.DocumentStore;
@@ -59,6 +61,21 @@ public final class AuthService {
   }
 
   public SigningKeys signingKeys() { return accessTokens.keys(); }
+
+  /**
+   * The caller behind an access token, for the REST gate and the event-bus bridge alike: the token must verify and
+   * its user must exist and be enabled. Roles are the stored ones, not the token's: a demotion takes effect within
+   * seconds (the user cache), not at token expiry. Fails with ERR_AUTH_001 (bad token, unknown user) or ERR_AUTH_006 (disabled); never blocks.
+   */
+  public Future<Principal> authenticate(String accessToken) {
+    return accessTokens.verify(accessToken)
+        .compose(token -> identities.cachedUser(TenantScope.of(token), token.userId()).compose(user -> {
+          if (user == null) return Future.failedFuture(new BourseException(ErrorCode.AUTH_TOKEN_INVALID));
+          if (user.disabled()) return Future.failedFuture(new BourseException(ErrorCode.AUTH_USER_DISABLED));
+          return Future.succeededFuture(
+              new Principal(user.id(), user.tenantId(), user.roles(), token.expiresAtEpochSeconds()));
+        }));
+  }
 
   public void close() {
     hasher.close();

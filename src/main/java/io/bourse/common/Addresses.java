@@ -28,6 +28,20 @@ public final class Addresses {
   /** Bridge (operators): alerts; market data publishes stale/fresh transitions here. */
   public static final String ADMIN_ALERTS = "admin.alerts";
 
+  /** Bridge (operators): reconciliation run progress and results. */
+  public static final String ADMIN_RECONCILIATION = "admin.reconciliation";
+  /** Bridge (operators): trading-control state changes (ACTIVE / REDUCING / HALTED). */
+  public static final String ADMIN_CONTROL = "admin.control";
+
+  // --- Trading (per tenant; bridge-facing) -------------------------------------------------------------------------
+  /** Prefix of the per-tenant streams: trading.&lt;tenantId&gt;.&lt;stream&gt;, stream one of {@link #TRADING_STREAMS}. */
+  public static final String TRADING_PREFIX = "trading.";
+  /** The streams a tenant's clients may receive on the bridge. */
+  public static final java.util.List<String> TRADING_STREAMS = java.util.List.of("orders", "fills", "positions", "pnl",
+      "alerts");
+
+  public static String trading(String tenantId, String stream) { return TRADING_PREFIX + tenantId + "." + stream; }
+
   public static String mdInternalTick(String symbol) { return MD_INTERNAL_TICK_PREFIX + symbol; }
 
   public static String mdTick(String symbol) { return MD_TICK_PREFIX + symbol; }

@@ -25,6 +25,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Builds the service's router from the OpenAPI contract: platform handlers first (request id, CORS, body limit, JSON
@@ -41,6 +42,7 @@ public final class ApiRouterFactory {
   private final PrometheusMeterRegistry registry;
   private final List<ApiArea> areas;
   private final String swaggerUiVersion;
+  private final List<BiConsumer<Vertx, Router>> extraRoutes = new java.util.ArrayList<>();
 
   public ApiRouterFactory(OpenAPIContract contract, Buffer contractText, HttpConfig http, HealthService health,
                           PrometheusMeterRegistry registry, List<ApiArea> areas, String swaggerUiVersion) {
@@ -51,6 +53,15 @@ public final class ApiRouterFactory {
     this.registry = registry;
     this.areas = List.copyOf(areas);
     this.swaggerUiVersion = swaggerUiVersion;
+  }
+
+  /**
+   * Routes outside the contract (the event-bus bridge) mounted on the same router, after the platform and root
+   * handlers, so they share the port, CORS and request ids. Called once per created router.
+   */
+  public ApiRouterFactory withExtraRoutes(BiConsumer<Vertx, Router> mount) {
+    extraRoutes.add(mount);
+    return this;
   }
 
   public Router create(Vertx vertx) {
@@ -98,6 +109,9 @@ public final class ApiRouterFactory {
             + "dom_id: '#swagger-ui', deepLinking: true }); };"));
     router.route("/docs/*").handler(StaticHandler.create("META-INF/resources/webjars/swagger-ui/" + swaggerUiVersion)
         .setCachingEnabled(true));
+    for (BiConsumer<Vertx, Router> mount : extraRoutes) {
+      mount.accept(vertx, router);
+    }
 
     router.route().failureHandler(ErrorResponder::handle);
     router.errorHandler(404, ctx -> ErrorResponder.send(ctx, ErrorCode.NOT_FOUND_ROUTE,

@@ -49,6 +49,18 @@ class SecretsNotLoggedTest {
       secrets.add(api.refresh(second).bodyAsJsonObject().getString("refreshToken"));
       api.refresh(admin.getString("refreshToken"));
       api.get("/api/v1/me", rotated.getString("accessToken") + "x");
+      // The bridge takes the token in the URL: neither a good one, a bad one nor a refused one may be logged.
+      String bridgeToken = user.getString("accessToken");
+      String badToken = bridgeToken.substring(0, bridgeToken.length() - 4) + "AAAA";
+      secrets.add(badToken);
+      for (String path : List.of("/eventbus/trading/websocket?access_token=" + bridgeToken,
+          "/eventbus/trading/websocket?access_token=" + badToken, "/eventbus/admin/websocket?access_token=" + bridgeToken)) {
+        io.vertx.core.http.WebSocketClient ws = app.vertx.createWebSocketClient();
+        ws.connect(app.port(), "127.0.0.1", path).compose(socket -> socket.writeTextMessage(
+                new JsonObject().put("type", "register").put("address", "trading.other.orders").encode())
+            .compose(v -> app.vertx.timer(200)).compose(v -> socket.close()))
+            .otherwiseEmpty().compose(v -> ws.close()).await();
+      }
       api.post("/api/v1/auth/logout", rotated.getString("accessToken"),
           new JsonObject().put("refreshToken", rotated.getString("refreshToken")));
     } finally {

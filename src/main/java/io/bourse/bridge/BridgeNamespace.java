@@ -1,0 +1,51 @@
+package io.bourse.bridge;
+
+import io.bourse.auth.Role;
+import io.bourse.common.Addresses;
+import io.vertx.ext.bridge.PermittedOptions;
+import java.util.List;
+
+/**
+ * The three bridge endpoints. Each has its own allow-list (anchored regexes, matched in full by the bridge), the role a
+ * socket needs, and what happens when a client falls behind: market data is conflated to the latest message per
+ * address (a stale tick is worthless), while trading and admin events are queued up to a bound and the socket is
+ * closed past it (dropping an order update silently would leave the client with a wrong picture).
+ */
+public enum BridgeNamespace {
+  PUBLIC("/eventbus", null, true, List.of(
+      new PermittedOptions().setAddressRegex("md\\.tick\\.[A-Z0-9.\\-]{1,32}"),
+      new PermittedOptions().setAddressRegex("md\\.candle\\.(1m|5m|1h|1d)\\.[A-Z0-9.\\-]{1,32}"))),
+  TRADING("/eventbus/trading", Role.VIEWER, false, List.of(
+      // The shape only; the hook checks that the tenant segment is the socket's own tenant.
+      new PermittedOptions().setAddressRegex("trading\\.[A-Za-z0-9_\\-]{1,64}\\.("
+          + String.join("|", Addresses.TRADING_STREAMS) + ")"))),
+  ADMIN("/eventbus/admin", Role.ADMIN, false, List.of(
+      new PermittedOptions().setAddressRegex("admin\\.(alerts|reconciliation|control)")));
+
+  private final String path;
+  private final Role requiredRole;
+  private final boolean conflates;
+  private final List<PermittedOptions> outbound;
+
+  BridgeNamespace(String path, Role requiredRole, boolean conflates, List<PermittedOptions> outbound) {
+    this.path = path;
+    this.requiredRole = requiredRole;
+    this.conflates = conflates;
+    this.outbound = outbound;
+  }
+
+  /** Mount path, without the trailing {@code /*}. */
+  public String path() { return path; }
+
+  /** Null for the public namespace: no token needed. */
+  public Role requiredRole() { return requiredRole; }
+
+  public boolean authenticated() { return requiredRole != null; }
+
+  public boolean conflates() { return conflates; }
+
+  List<PermittedOptions> outbound() { return outbound; }
+
+  /** Metric tag value. */
+  public String tag() { return name().toLowerCase(java.util.Locale.ROOT); }
+}

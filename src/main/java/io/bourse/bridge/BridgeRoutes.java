@@ -1,0 +1,66 @@
+package io.bourse.bridge;
+
+import io.bourse.auth.Principal;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.Transport;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Mounts the three SockJS event-bus bridges on the API router, so they share port 8080 with REST. (A separate
+ * verticle with its own HttpServer on the same port would not work: Vert.x round-robins connections between all
+ * servers bound to one port, so half the REST calls would land on the bridge's router and vice versa.)
+ *
+ * <p>The more specific namespaces are mounted first: {@code /eventbus/*} would otherwise also match
+ * {@code /eventbus/trading/...} and serve it with the public allow-list and no authentication.
+ */
+public final class BridgeRoutes {
+  private final Function<String, Future<Principal>> authenticator;
+  private final BridgeMetrics metrics;
+  private final BridgeLimits limits;
+  private final List<String> allowedOrigins;
+
+  public BridgeRoutes(Function<String, Future<Principal>> authenticator, BridgeMetrics metrics, BridgeLimits limits, List<String> allowedOrigins) {
+    this.authenticator = authenticator;
+    this.metrics = metrics;
+    this.limits = limits;
+    this.allowedOrigins = List.copyOf(allowedOrigins);
+  }
+
+  /** Called once per router (so once per HTTP verticle instance / event loop): each gets its own bridges and hooks. */
+  public void mount(Vertx vertx, Router router) {
+    for (BridgeNamespace ns : List.of(BridgeNamespace.TRADING, BridgeNamespace.ADMIN, BridgeNamespace.PUBLIC)) {
+      SockJSHandlerOptions sockOptions = new SockJSHandlerOptions()
+          // No cookies on bridge sessions: identity comes from the token, and a cookie would invite CSRF/CSWSH.
+          .setInsertJSESSIONID(false)
+          .setHeartbeatInterval(25_000)
+          .setSessionTimeout(10_000)
+          // Local only: the write handler address would let any event-bus sender write raw frames to the socket.
+          .setRegisterWriteHandler(false)
+          // Legacy IE transports answer with executable script (JSONP callback, htmlfile iframe); nothing we
+          // support needs them. WebSocket, XHR and EventSource stay.
+          .addDisabledTransport(Transport.JSON_P.name())
+          .addDisabledTransport(Transport.HTML_FILE.name());
+      // SockJS takes one origin; with several configured the router's CorsHandler (mounted first) does the check.
+      if (allowedOrigins.size() == 1 && !allowedOrigins.get(0).equals("*")) {
+        sockOptions.setOrigin(allowedOrigins.get(0));
+      }
+      SockJSBridgeOptions bridgeOptions = new SockJSBridgeOptions()
+          .setMaxHandlersPerSocket(limits.maxHandlersPerSocket())
+          .setMaxAddressLength(limits.maxAddressLength())
+          .setPingTimeout(limits.pingTimeoutMs())
+          .setReplyTimeout(10_000)
+          // Deny by default: no inbound entries at all, outbound only the namespace's anchored regexes.
+          .setInboundPermitteds(List.of())
+          .setOutboundPermitteds(ns.outbound());
+      Router bridge = SockJSHandler.create(vertx, sockOptions)
+          .bridge(bridgeOptions, new BridgeSecurity(vertx, ns, authenticator, metrics, limits));
+      router.route(ns.path() + "/*").subRouter(bridge);
+    }
+  }
+}

@@ -1,0 +1,293 @@
+package io.bourse.bridge;
+
+import io.vertx.core.Future;
+import java.util.function.Function;
+import io.bourse.auth.Principal;
+import io.bourse.common.Addresses;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.bridge.BridgeEventType;
+import io.vertx.ext.web.handler.sockjs.BridgeEvent;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bridge event hook of one namespace on one router (so on one event loop: every event of a socket arrives on the
+ * context that accepted it, and the per-socket state below needs no locking).
+ *
+ * <p>It authenticates the socket once at creation from the {@code access_token} query parameter (browsers cannot set
+ * headers on a WebSocket), keeps the principal per socket, enforces tenant and role on every REGISTER, overwrites any
+ * client-supplied headers on SEND/PUBLISH, closes the socket when its token expires, and bounds what a slow client can
+ * make the server hold (see {@link #onReceive}). The URL and the token are never logged: the URL carries the token.
+ */
+final class BridgeSecurity implements Handler<BridgeEvent> {
+  private static final Logger log = LoggerFactory.getLogger(BridgeSecurity.class);
+  /** WebSocket close codes in the private range (4000-4999), so clients can tell why they were dropped. */
+  static final int CLOSE_UNAUTHORIZED = 4403;
+  static final int CLOSE_TOKEN_EXPIRED = 4401;
+  static final int CLOSE_SLOW_CONSUMER = 4408;
+  static final int CLOSE_IDLE = 4400;
+
+  private final Vertx vertx;
+  private final BridgeNamespace ns;
+  private final Function<String, Future<Principal>> authenticator;
+  private final BridgeMetrics metrics;
+  private final BridgeLimits limits;
+  private final Map<SockJSSocket, SocketState> sockets = new HashMap<>();
+
+  BridgeSecurity(Vertx vertx, BridgeNamespace ns, Function<String, Future<Principal>> authenticator, BridgeMetrics metrics, BridgeLimits limits) {
+    this.vertx = vertx;
+    this.ns = ns;
+    this.authenticator = authenticator;
+    this.metrics = metrics;
+    this.limits = limits;
+  }
+
+  /** What the hook keeps per socket: who it is, its timers, and what is held back while the client is behind. */
+  private static final class SocketState {
+    final Principal principal;
+    long expiryTimer = -1;
+    long registerTimer = -1;
+    /** Market data: the latest envelope per address, in first-held order. Bounded by the handlers per socket. */
+    final LinkedHashMap<String, JsonObject> latest = new LinkedHashMap<>();
+    /** Trading/admin: envelopes in order, bounded by {@link BridgeLimits#maxHeldPerSocket()}. */
+    final ArrayDeque<JsonObject> queue = new ArrayDeque<>();
+    boolean closing;
+
+    SocketState(Principal principal) { this.principal = principal; }
+
+    int held() { return latest.size() + queue.size(); }
+  }
+
+  @Override
+  public void handle(BridgeEvent be) {
+    try {
+      switch (be.type()) {
+        case SOCKET_CREATED -> onCreated(be);
+        case SOCKET_CLOSED -> {
+          release(be.socket());
+          be.tryComplete(true);
+        }
+        case REGISTER -> onRegister(be);
+        case SEND, PUBLISH -> onSend(be);
+        case RECEIVE -> onReceive(be);
+        // UNREGISTER, SOCKET_IDLE, SOCKET_ERROR: nothing to decide.
+        default -> be.tryComplete(true);
+      }
+    } catch (RuntimeException e) {
+      // A hook that never completes leaves the client hanging; deny instead.
+      log.warn("Bridge hook failed on {} ({}): {}", be.type(), ns.tag(), e.toString());
+      be.tryComplete(false);
+    }
+  }
+
+  private void onCreated(BridgeEvent be) {
+    SockJSSocket sock = be.socket();
+    if (!ns.authenticated()) {
+      accept(sock, new SocketState(null));
+      be.tryComplete(true);
+      return;
+    }
+    String token = accessToken(sock.uri());
+    if (token == null) {
+      refuse(be, "no access_token");
+      return;
+    }
+    // The client may send its first frames (registrations) as soon as the WebSocket is open, but the bridge installs
+    // its frame handler only once this hook completes: hold inbound frames until then, or they would be lost.
+    sock.pause();
+    authenticator.apply(token).onComplete(ar -> {
+      if (ar.failed()) {
+        refuse(be, "invalid or expired token");
+      } else if (!ar.result().hasAtLeast(ns.requiredRole())) {
+        refuse(be, "role below " + ns.requiredRole().wire());
+      } else {
+        SocketState s = new SocketState(ar.result());
+        accept(sock, s);
+        long ms = s.principal.expiresAtEpochSeconds() * 1000 - System.currentTimeMillis();
+        s.expiryTimer = vertx.setTimer(Math.max(1, ms), id -> {
+          s.expiryTimer = -1;
+          close(sock, s, CLOSE_TOKEN_EXPIRED, "token_expired");
+        });
+        be.tryComplete(true);
+        sock.resume();
+      }
+    });
+  }
+
+  private void accept(SockJSSocket sock, SocketState s) {
+    sockets.put(sock, s);
+    metrics.opened(ns);
+    // A socket that never subscribes to anything only costs us a connection: close it.
+    s.registerTimer = vertx.setTimer(limits.registerTimeoutMs(), id -> {
+      s.registerTimer = -1;
+      close(sock, s, CLOSE_IDLE, "no_registration");
+    });
+  }
+
+  private void refuse(BridgeEvent be, String why) {
+    metrics.refused(ns);
+    log.debug("Bridge socket refused on {}: {}", ns.tag(), why);
+    // Close with a code first so a client can tell "log in again" from a network drop; the bridge's own close
+    // that follows the refusal is then a no-op.
+    be.socket().close(CLOSE_UNAUTHORIZED, "unauthorized");
+    be.tryComplete(false);
+  }
+
+  private void onRegister(BridgeEvent be) {
+    SocketState s = sockets.get(be.socket());
+    String address = be.getRawMessage() == null ? null : be.getRawMessage().getString("address");
+    boolean ok = s != null && live(s) && address != null && mayReceive(s.principal, address);
+    if (ok) {
+      if (s.registerTimer >= 0) {
+        vertx.cancelTimer(s.registerTimer);
+        s.registerTimer = -1;
+      }
+    } else {
+      metrics.denied(ns);
+    }
+    be.tryComplete(ok);
+  }
+
+  /**
+   * The bridge's outbound regexes check the address shape (and answer {@code access_denied}); this checks what the
+   * regex cannot: the tenant segment. A refusal here reaches the client as {@code rejected}.
+   */
+  private boolean mayReceive(Principal p, String address) {
+    return switch (ns) {
+      case PUBLIC, ADMIN -> true;
+      case TRADING -> {
+        for (String stream : Addresses.TRADING_STREAMS) {
+          if (address.equals(Addresses.trading(p.tenantId(), stream))) yield true;
+        }
+        // Anything else that matches the regex names another tenant; anything that does not is denied by the bridge.
+        yield !address.startsWith(Addresses.TRADING_PREFIX);
+      }
+    };
+  }
+
+  /**
+   * No namespace permits inbound messages yet, so the bridge denies these anyway; the headers are still replaced
+   * with the authenticated identity so that a later inbound allow-list cannot forward spoofed ones.
+   */
+  private void onSend(BridgeEvent be) {
+    SocketState s = sockets.get(be.socket());
+    if (s == null || !live(s) || s.principal == null || be.getRawMessage() == null) {
+      be.tryComplete(false);
+      return;
+    }
+    JsonObject raw = be.getRawMessage().copy();
+    raw.put("headers", new JsonObject()
+        .put("x-user-id", s.principal.userId())
+        .put("x-tenant-id", s.principal.tenantId()));
+    be.setRawMessage(raw);
+    be.tryComplete(true);
+  }
+
+  /**
+   * Outbound backpressure. The bridge writes each delivered message straight to the socket, whose queue is unbounded:
+   * a client that stops reading would grow server memory without limit. So while the socket's write queue is full
+   * (or we already hold messages for it, to keep order) the bridge's write is refused and the envelope held here:
+   * market data keeps only the latest per address; trading/admin keep an ordered queue, and the socket is closed with
+   * {@code slow_consumer} when it overflows. Held envelopes are written on drain. They have already passed the
+   * bridge's outbound match (RECEIVE runs after it), so writing them ourselves does not bypass the allow-list.
+   */
+  private void onReceive(BridgeEvent be) {
+    SockJSSocket sock = be.socket();
+    SocketState s = sockets.get(sock);
+    if (s == null || s.closing || !live(s)) {
+      be.tryComplete(false);
+      return;
+    }
+    if (s.held() == 0 && !sock.writeQueueFull()) {
+      metrics.out(ns);
+      be.tryComplete(true);
+      return;
+    }
+    be.tryComplete(false);
+    JsonObject envelope = be.getRawMessage();
+    if (ns.conflates()) {
+      String address = envelope.getString("address");
+      if (s.latest.remove(address) != null) {
+        metrics.conflated(ns);
+      } else {
+        metrics.held(ns, 1);
+      }
+      s.latest.put(address, envelope); // re-inserted last: the newest value goes out after older addresses
+    } else if (s.queue.size() >= limits.maxHeldPerSocket()) {
+      metrics.slowClosed(ns);
+      close(sock, s, CLOSE_SLOW_CONSUMER, "slow_consumer");
+      return;
+    } else {
+      s.queue.add(envelope);
+      metrics.held(ns, 1);
+    }
+    if (s.held() == 1) {
+      sock.drainHandler(v -> flush(sock, s));
+      if (!sock.writeQueueFull()) flush(sock, s);
+    }
+  }
+
+  private void flush(SockJSSocket sock, SocketState s) {
+    while (s.held() > 0 && !s.closing && !sock.writeQueueFull()) {
+      JsonObject next;
+      if (!s.queue.isEmpty()) {
+        next = s.queue.poll();
+      } else {
+        String first = s.latest.keySet().iterator().next();
+        next = s.latest.remove(first);
+      }
+      metrics.held(ns, -1);
+      metrics.out(ns);
+      sock.write(Buffer.buffer(next.encode()));
+    }
+    // Still behind: the drain handler stays set and calls us again.
+  }
+
+  private boolean live(SocketState s) {
+    return s.principal == null || s.principal.expiresAtEpochSeconds() * 1000 > System.currentTimeMillis();
+  }
+
+  private void close(SockJSSocket sock, SocketState s, int code, String reason) {
+    if (s.closing) return;
+    s.closing = true;
+    drop(s);
+    sock.close(code, reason);
+    // If the bridge never got to install its end handler (socket gone while the token was being verified), no
+    // SOCKET_CLOSED follows: release here too; release is idempotent.
+    release(sock);
+  }
+
+  private void release(SockJSSocket sock) {
+    SocketState s = sockets.remove(sock);
+    if (s == null) return;
+    metrics.closed(ns);
+    drop(s);
+    if (s.expiryTimer >= 0) vertx.cancelTimer(s.expiryTimer);
+    if (s.registerTimer >= 0) vertx.cancelTimer(s.registerTimer);
+  }
+
+  private void drop(SocketState s) {
+    int held = s.held();
+    if (held > 0) metrics.held(ns, -held);
+    s.latest.clear();
+    s.queue.clear();
+  }
+
+  static String accessToken(String uri) {
+    if (uri == null) return null;
+    List<String> values = new QueryStringDecoder(uri).parameters().get("access_token");
+    return values == null || values.isEmpty() || values.get(0).isBlank() ? null : values.get(0);
+  }
+
+  int openSockets() { return sockets.size(); }
+}
