@@ -15,9 +15,8 @@ import java.util.TreeSet;
  * with its key so the launcher can print them all and exit.
  */
 public record BourseConfig(String dataDir, HttpConfig http, Map<String, Integer> verticleInstances,
-                           boolean rateLimitEnabled, RedisConfig redis, String kafkaBootstrap, boolean clusterEnabled,
-                           long healthCheckTimeoutMs, StoreConfig store, MarketConfig market, JsonObject authSection,
-                           JsonObject raw, AuthConfig auth, RateLimitConfig rateLimits) {
+                           RedisConfig redis, boolean clusterEnabled, long healthCheckTimeoutMs, StoreConfig store,
+                           MarketConfig market, AuthConfig auth, RateLimitConfig rateLimits) {
 
   /** Verticle names that can be scaled with {@code verticles.<name>.instances}. */
   public static final Set<String> VERTICLES = Set.of("http", "market");
@@ -101,9 +100,8 @@ public record BourseConfig(String dataDir, HttpConfig http, Map<String, Integer>
     }
 
     AuthConfig auth = AuthConfig.from(problems.section(json, "", "auth"), problems);
-    BourseConfig config = new BourseConfig(dataDir, http, Map.copyOf(instances), rateLimits.enabled(), redis, kafka,
-        cluster, healthTimeout, StoreConfig.from(problems.section(json, "", "store"), dataDir, problems), market,
-        problems.section(json, "", "auth"), json, auth, rateLimits);
+    BourseConfig config = new BourseConfig(dataDir, http, Map.copyOf(instances), redis, cluster, healthTimeout,
+        StoreConfig.from(problems.section(json, "", "store"), dataDir, problems), market, auth, rateLimits);
     return new Parsed(config, problems);
   }
 
@@ -113,10 +111,9 @@ public record BourseConfig(String dataDir, HttpConfig http, Map<String, Integer>
 
   @Override
   public String toString() {
-    // raw/store/auth sections hold secrets (Cosmos key, admin password); keep them out of any log line.
+    // store and auth hold secrets (Cosmos key, admin password); keep them out of any log line.
     return "BourseConfig[dataDir=" + dataDir + ", http=" + http + ", verticles=" + verticleInstances
-        + ", rateLimitEnabled=" + rateLimitEnabled + ", store=" + store.kind() + ", redis=" + redis
-        + ", marketSource=" + market.source() + ", kafkaConfigured="
-        + (kafkaBootstrap != null && !kafkaBootstrap.isBlank()) + ", cluster=" + clusterEnabled + "]";
+        + ", rateLimitEnabled=" + rateLimits.enabled() + ", store=" + store.kind() + ", redis=" + redis
+        + ", marketSource=" + market.source() + ", cluster=" + clusterEnabled + "]";
   }
 }

@@ -28,7 +28,7 @@ class BourseConfigTest {
     assertThat(config.dataDir()).isEqualTo("./data");
     assertThat(config.instancesOf("http")).isEqualTo(2);
     assertThat(config.redis().configured()).isFalse();
-    assertThat(config.rateLimitEnabled()).isTrue();
+    assertThat(config.rateLimits().enabled()).isTrue();
   }
 
   static Stream<Arguments> badValues() {
