@@ -40,6 +40,16 @@ public final class Addresses {
   public static final java.util.List<String> TRADING_STREAMS = java.util.List.of("orders", "fills", "positions", "pnl",
       "alerts");
 
+  // --- Trading (internal) -----------------------------------------------------------------------------------------
+  /** Internal request/reply: commands for one trading shard, JSON {"action", "tenantId", "accountId", ...}. */
+  public static final String TRADING_COMMAND_PREFIX = "trading.internal.cmd.";
+  /** Internal publish: the new trading-control state, applied by every shard. */
+  public static final String TRADING_CONTROL_CHANGED = "trading.internal.control";
+  /** Internal publish: a strategy profile was created, changed or deleted; JSON {"profileId", "accountId"}. */
+  public static final String TRADING_PROFILES_CHANGED = "trading.internal.profiles";
+
+  public static String tradingCommand(int shard) { return TRADING_COMMAND_PREFIX + shard; }
+
   public static String trading(String tenantId, String stream) { return TRADING_PREFIX + tenantId + "." + stream; }
 
   public static String mdInternalTick(String symbol) { return MD_INTERNAL_TICK_PREFIX + symbol; }

@@ -75,6 +75,14 @@ public enum ErrorCode {
 
   public String code() { return code; }
 
+  /** The entry with this wire code, or null. */
+  public static ErrorCode fromCode(String code) {
+    for (ErrorCode c : values()) {
+      if (c.code.equals(code)) return c;
+    }
+    return null;
+  }
+
   public int httpStatus() { return httpStatus; }
 
   public String defaultMessage() { return defaultMessage; }

@@ -33,6 +33,37 @@ public final class Ledger {
 
   public Ledger(String accountId) { this.accountId = accountId; }
 
+  /**
+   * A ledger continued from a persisted snapshot: book balances, what each open order still holds, and the next
+   * posting number (so posting ids stay unique). Entries already persisted are not reloaded; {@link #entries()} then
+   * holds only what was booked since.
+   */
+  public static Ledger restore(String accountId, Map<String, Map<Book, BigDecimal>> balances,
+      Map<String, BigDecimal> reservedByOrder, long nextPosting) {
+    Ledger ledger = new Ledger(accountId);
+    balances.forEach((currency, books) -> ledger.balances.put(currency, new EnumMap<>(books)));
+    ledger.reservedByOrder.putAll(reservedByOrder);
+    ledger.nextPosting = nextPosting;
+    return ledger;
+  }
+
+  /** Balances per currency and book, a copy for snapshots. */
+  public Map<String, Map<Book, BigDecimal>> balances() {
+    Map<String, Map<Book, BigDecimal>> copy = new HashMap<>();
+    balances.forEach((currency, books) -> copy.put(currency, new EnumMap<>(books)));
+    return copy;
+  }
+
+  public long nextPosting() { return nextPosting; }
+
+  /**
+   * Forgets the oldest {@code count} entries once they are persisted, so a long-running account does not keep its
+   * whole history in memory; balances are unaffected.
+   */
+  public void forgetEntries(int count) {
+    entries.subList(0, Math.min(count, entries.size())).clear();
+  }
+
   public BigDecimal balance(String currency, Book book) {
     Map<Book, BigDecimal> books = balances.get(currency);
     return books == null ? BigDecimal.ZERO : books.getOrDefault(book, BigDecimal.ZERO);

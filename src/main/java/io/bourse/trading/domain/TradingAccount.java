@@ -48,9 +48,68 @@ public final class TradingAccount {
   private final Map<LocalDate, BigDecimal> realizedByDay = new HashMap<>();
 
   public TradingAccount(String accountId, ReservationPolicy reservationPolicy) {
+    this(accountId, reservationPolicy, new Ledger(accountId));
+  }
+
+  private TradingAccount(String accountId, ReservationPolicy reservationPolicy, Ledger ledger) {
     this.accountId = accountId;
     this.reservationPolicy = reservationPolicy;
-    this.ledger = new Ledger(accountId);
+    this.ledger = ledger;
+  }
+
+  /** What a persisted account is rebuilt from: only open orders are live state; terminal ones stay in the store. */
+  public record Snapshot(Ledger ledger, List<Order> openOrders, Map<String, String> currencyByOrder,
+      Map<String, List<OrderEvent>> histories, List<Position> positions, Map<LocalDate, BigDecimal> realizedByDay) {}
+
+  public static TradingAccount restore(String accountId, ReservationPolicy reservationPolicy, Snapshot snapshot) {
+    TradingAccount account = new TradingAccount(accountId, reservationPolicy, snapshot.ledger());
+    for (Order order : snapshot.openOrders()) {
+      account.orders.put(order.id(), order);
+      account.currencyByOrder.put(order.id(), snapshot.currencyByOrder().get(order.id()));
+      List<OrderEvent> history = new ArrayList<>(snapshot.histories().getOrDefault(order.id(), List.of()));
+      account.histories.put(order.id(), history);
+      for (OrderEvent event : history) {
+        if (event.executionId() != null) account.appliedExecutions.add(event.executionId());
+      }
+    }
+    snapshot.positions().forEach(p -> account.positions.put(p.symbol(), p));
+    account.realizedByDay.putAll(snapshot.realizedByDay());
+    return account;
+  }
+
+  /** The quote currency an order reserves and settles in; null for an order this account does not hold. */
+  public String currencyOf(String orderId) { return currencyByOrder.get(orderId); }
+
+  public Map<LocalDate, BigDecimal> realizedByDay() { return Map.copyOf(realizedByDay); }
+
+  /** Number of events in an order's history, without copying it. */
+  public int historySize(String orderId) {
+    List<OrderEvent> history = histories.get(orderId);
+    return history == null ? 0 : history.size();
+  }
+
+  /** Events of an order's history from index {@code from} (0-based) on. */
+  public List<OrderEvent> historySince(String orderId, int from) {
+    List<OrderEvent> history = histories.getOrDefault(orderId, List.of());
+    return from >= history.size() ? List.of() : List.copyOf(history.subList(from, history.size()));
+  }
+
+  /**
+   * Drops a terminal order from memory once it is persisted, so memory stays bounded by the open orders. Its
+   * execution ids go too: a terminal order can take no more fills, so a repeated report for it is recognised by the
+   * order being terminal (in the store), not by this set.
+   */
+  public void forget(String orderId) {
+    Order order = orders.get(orderId);
+    if (order == null || !order.status().isTerminal()) return;
+    orders.remove(orderId);
+    currencyByOrder.remove(orderId);
+    List<OrderEvent> history = histories.remove(orderId);
+    if (history != null) {
+      for (OrderEvent event : history) {
+        if (event.executionId() != null) appliedExecutions.remove(event.executionId());
+      }
+    }
   }
 
   public String accountId() { return accountId; }

@@ -1,0 +1,74 @@
+package io.bourse.trading;
+
+import io.bourse.store.BatchOperation;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Writes one account's changes in command order, one atomic batch at a time, and coalesces the commands that queue up
+ * while a batch is in flight into the next batch (a later write of the same document replaces the earlier one). Every
+ * command's documents land in one batch, never split, so each command stays atomic; under load one store round trip
+ * then carries many commands, which is what lets a single hot account go faster than one round trip per order.
+ * Must be used from one Vert.x context (the shard's).
+ */
+final class AccountWriter {
+  private record Pending(List<BatchOperation> ops, Promise<Void> done) {}
+
+  private final Function<List<BatchOperation>, Future<?>> batch;
+  private final int maxOperations;
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private boolean inFlight;
+
+  AccountWriter(Function<List<BatchOperation>, Future<?>> batch, int maxOperations) {
+    this.batch = batch;
+    this.maxOperations = maxOperations;
+  }
+
+  Future<Void> write(List<BatchOperation> ops) {
+    if (ops.size() > maxOperations) {
+      return Future.failedFuture(new IllegalStateException("one command produced " + ops.size() + " writes"));
+    }
+    Promise<Void> done = Promise.promise();
+    queue.add(new Pending(ops, done));
+    flush();
+    return done.future();
+  }
+
+  boolean idle() { return !inFlight && queue.isEmpty(); }
+
+  private void flush() {
+    if (inFlight || queue.isEmpty()) return;
+    Map<String, BatchOperation> merged = new LinkedHashMap<>();
+    List<Promise<Void>> waiting = new ArrayList<>();
+    while (!queue.isEmpty()) {
+      Pending next = queue.peek();
+      Map<String, BatchOperation> candidate = new LinkedHashMap<>(merged);
+      for (BatchOperation op : next.ops()) {
+        candidate.remove(op.id()); // re-insert at the end: the latest version keeps its command's position
+        candidate.put(op.id(), op);
+      }
+      if (!waiting.isEmpty() && candidate.size() > maxOperations) break;
+      merged = candidate;
+      waiting.add(queue.poll().done());
+    }
+    inFlight = true;
+    batch.apply(List.copyOf(merged.values())).onComplete(ar -> {
+      inFlight = false;
+      if (ar.succeeded()) {
+        waiting.forEach(Promise::tryComplete);
+        flush();
+        return;
+      }
+      // Commands queued behind a failed batch were computed on state that now is not durable: fail them too, and
+      // the owner reloads the account from the store.
+      waiting.forEach(p -> p.tryFail(ar.cause()));
+      while (!queue.isEmpty()) queue.poll().done().tryFail(ar.cause());
+    });
+  }
+}

@@ -1,0 +1,197 @@
+package io.bourse.trading;
+
+import io.bourse.common.Addresses;
+import io.bourse.store.BatchOperation;
+import io.bourse.store.Document;
+import io.bourse.trading.domain.LedgerEntry;
+import io.bourse.trading.domain.Order;
+import io.bourse.trading.domain.OrderEvent;
+import io.bourse.trading.domain.Position;
+import io.bourse.trading.domain.TradingAccount;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * One account as its shard holds it: the domain aggregate plus what the store and the dashboards need beside it —
+ * per-order metadata (idempotency hash, request id), the account's event sequence (every published trading event
+ * carries the next number, gap-free, so clients can resume), the last venue execution sequence applied, and how much
+ * of the histories and ledger is already handed to the writer. {@link #collect} turns what a command changed into the
+ * documents of one atomic batch and the events to publish once it is durable.
+ */
+final class LiveAccount {
+  /** A trading event to publish after its batch is durable. */
+  record Publication(String address, JsonObject body) {}
+
+  /** What one command produced: the documents of its batch and the events it causes. */
+  record Changes(List<BatchOperation> operations, List<Publication> publications) {}
+
+  final String accountId;
+  final String tenantId;
+  final TradingAccount account;
+  final AccountWriter writer;
+  final Map<String, JsonObject> orderMeta;
+  final Instant createdAt;
+  long eventSequence;
+  long venueSequence;
+  long entryNumber;
+  private final Map<String, Integer> collectedHistory = new HashMap<>();
+
+  LiveAccount(String tenantId, TradingAccount account, AccountWriter writer, JsonObject accountDoc,
+      Map<String, JsonObject> orderMeta) {
+    this.accountId = account.accountId();
+    this.tenantId = tenantId;
+    this.account = account;
+    this.writer = writer;
+    this.orderMeta = new HashMap<>(orderMeta);
+    this.createdAt = Instant.parse(accountDoc.getString("createdAt"));
+    this.eventSequence = accountDoc.getLong("eventSequence", 0L);
+    this.venueSequence = accountDoc.getLong("venueSequence", 0L);
+    this.entryNumber = accountDoc.getLong("entryNumber", 0L);
+    for (Order order : account.orders()) collectedHistory.put(order.id(), account.historySize(order.id()));
+  }
+
+  /**
+   * Documents and events for everything the command changed: the touched orders (with their new history events and
+   * fills), the positions of their symbols, the new ledger entries, the account snapshot, plus {@code extra} documents
+   * (idempotency record, outbox). Terminal orders are dropped from memory once collected.
+   */
+  Changes collect(Set<String> touchedOrders, List<BatchOperation> extra, String requestId,
+      Function<String, BigDecimal> markPrice) {
+    List<BatchOperation> ops = new ArrayList<>(extra);
+    List<Publication> events = new ArrayList<>();
+    Set<String> symbols = new LinkedHashSet<>();
+    for (String orderId : touchedOrders) {
+      Order order = account.order(orderId).orElse(null);
+      if (order == null) continue;
+      int from = collectedHistory.getOrDefault(orderId, 0);
+      List<OrderEvent> fresh = account.historySince(orderId, from);
+      collectedHistory.put(orderId, from + fresh.size());
+      JsonObject meta = orderMeta.computeIfAbsent(orderId, id -> new JsonObject());
+      BigDecimal feesBefore = TradingJson.dec(meta, "feesCollected");
+      BigDecimal fees = feesBefore == null ? BigDecimal.ZERO : feesBefore;
+      for (OrderEvent event : fresh) {
+        JsonObject eventJson = TradingJson.event(event).put("type", "event").put("requestId", requestId);
+        ops.add(BatchOperation.upsert(Document.of(accountId, TradingStore.eventDocId(orderId, event.sequence()), eventJson)));
+        if (event.executionId() != null) {
+          // The fee of this execution is what the order's fee total grew by since the previous one.
+          BigDecimal fee = feeOf(order, event, fees, fresh);
+          fees = fees.add(fee);
+          JsonObject fill = TradingJson.fill(order, event, fee);
+          ops.add(BatchOperation.upsert(Document.of(accountId, TradingStore.fillDocId(event.executionId()),
+              fill.copy().put("type", "fill"))));
+          events.add(publication("fills", fill));
+        }
+        symbols.add(order.symbol());
+      }
+      meta.put("feesCollected", TradingJson.plain(fees));
+      ops.add(BatchOperation.upsert(Document.of(accountId, TradingStore.orderDocId(orderId), orderDoc(order, meta))));
+      events.add(publication("orders", TradingJson.order(order)));
+    }
+    for (String symbol : symbols) {
+      Position position = account.position(symbol);
+      JsonObject json = TradingJson.position(position, markPrice.apply(symbol));
+      ops.add(BatchOperation.upsert(Document.of(accountId, TradingStore.positionDocId(symbol),
+          TradingJson.position(position, null).put("type", "position"))));
+      events.add(publication("positions", json));
+    }
+    List<LedgerEntry> entries = account.ledger().entries();
+    for (LedgerEntry entry : entries) {
+      ops.add(BatchOperation.upsert(Document.of(accountId, "ledger:" + entry.id(),
+          TradingJson.ledgerEntry(entry, ++entryNumber).put("type", "ledger"))));
+    }
+    account.ledger().forgetEntries(entries.size());
+    if (!symbols.isEmpty()) events.add(publication("pnl", pnl(markPrice)));
+    ops.add(BatchOperation.upsert(Document.of(accountId, TradingStore.ACCOUNT_DOC, accountDoc())));
+    for (String orderId : touchedOrders) {
+      account.order(orderId).filter(o -> o.status().isTerminal()).ifPresent(o -> {
+        account.forget(orderId);
+        collectedHistory.remove(orderId);
+        orderMeta.remove(orderId);
+      });
+    }
+    return new Changes(ops, events);
+  }
+
+  private static BigDecimal feeOf(Order order, OrderEvent event, BigDecimal feesBefore, List<OrderEvent> fresh) {
+    long fillsInBatch = fresh.stream().filter(e -> e.executionId() != null).count();
+    // One fill per command is the rule (each venue report is its own command); then the difference is exact.
+    return fillsInBatch == 1 ? order.feesPaid().subtract(feesBefore) : BigDecimal.ZERO;
+  }
+
+  private JsonObject orderDoc(Order order, JsonObject meta) {
+    JsonObject doc = TradingJson.order(order).put("type", "order").put("open", order.status().isOpen())
+        .put("currency", account.currencyOf(order.id()))
+        .put("reserved", TradingJson.plain(account.ledger().reservedFor(order.id())));
+    for (String key : List.of("idempotencyKey", "requestHash", "source", "requestId")) {
+      if (meta.containsKey(key)) doc.put(key, meta.getValue(key));
+    }
+    return doc;
+  }
+
+  JsonObject accountDoc() {
+    JsonObject realized = new JsonObject();
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    account.realizedByDay().forEach((day, amount) -> {
+      if (!day.isBefore(today.minusDays(1))) realized.put(day.toString(), TradingJson.plain(amount));
+    });
+    return new JsonObject().put("type", "account").put("accountId", accountId).put("tenantId", tenantId)
+        .put("balances", TradingStore.balancesJson(account.ledger().balances()))
+        .put("nextPosting", account.ledger().nextPosting()).put("entryNumber", entryNumber)
+        .put("eventSequence", eventSequence).put("venueSequence", venueSequence)
+        .put("realizedByDay", realized).put("createdAt", createdAt.toString());
+  }
+
+  /** The account as REST shows it: per currency available, reserved and equity (cash plus positions at the mark). */
+  JsonObject view(Function<String, BigDecimal> markPrice, Function<String, String> quoteCurrency) {
+    JsonObject balances = new JsonObject();
+    Map<String, BigDecimal> positionValue = new HashMap<>();
+    for (Position p : account.positions()) {
+      BigDecimal mark = markPrice.apply(p.symbol());
+      String currency = quoteCurrency.apply(p.symbol());
+      if (mark != null && currency != null) positionValue.merge(currency, p.quantity().multiply(mark), BigDecimal::add);
+    }
+    for (String currency : account.ledger().currencies()) {
+      BigDecimal available = account.ledger().available(currency);
+      BigDecimal reserved = account.ledger().reserved(currency);
+      BigDecimal equity = available.add(reserved).add(positionValue.getOrDefault(currency, BigDecimal.ZERO));
+      balances.put(currency, new JsonObject().put("available", TradingJson.plain(available))
+          .put("reserved", TradingJson.plain(reserved)).put("equity", TradingJson.plain(equity)));
+    }
+    String main = account.ledger().currencies().isEmpty() ? null : account.ledger().currencies().get(0);
+    JsonObject view = new JsonObject().put("id", accountId).put("tenantId", tenantId).put("type", "PAPER")
+        .put("balances", balances).put("sequence", eventSequence).put("createdAt", createdAt.toString());
+    if (main != null) {
+      JsonObject m = balances.getJsonObject(main);
+      view.put("currency", main).put("available", m.getString("available")).put("reserved", m.getString("reserved"))
+          .put("equity", m.getString("equity"));
+    }
+    return view;
+  }
+
+  JsonObject pnl(Function<String, BigDecimal> markPrice) {
+    BigDecimal realized = BigDecimal.ZERO;
+    BigDecimal unrealized = BigDecimal.ZERO;
+    for (Position p : account.positions()) {
+      realized = realized.add(p.realizedPnl());
+      BigDecimal mark = markPrice.apply(p.symbol());
+      if (mark != null) unrealized = unrealized.add(p.unrealizedPnl(mark));
+    }
+    return new JsonObject().put("accountId", accountId).put("realizedPnl", TradingJson.plain(realized))
+        .put("unrealizedPnl", TradingJson.plain(unrealized));
+  }
+
+  private Publication publication(String stream, JsonObject body) {
+    return new Publication(Addresses.trading(tenantId, stream), body.put("accountId", accountId)
+        .put("sequence", ++eventSequence));
+  }
+}

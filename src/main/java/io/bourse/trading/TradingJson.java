@@ -1,0 +1,135 @@
+package io.bourse.trading;
+
+import io.bourse.trading.domain.Book;
+import io.bourse.trading.domain.EntryKind;
+import io.bourse.trading.domain.EventSource;
+import io.bourse.trading.domain.LedgerEntry;
+import io.bourse.trading.domain.Order;
+import io.bourse.trading.domain.OrderEvent;
+import io.bourse.trading.domain.OrderStatus;
+import io.bourse.trading.domain.OrderType;
+import io.bourse.trading.domain.Position;
+import io.bourse.trading.domain.Side;
+import io.bourse.trading.domain.TimeInForce;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * The one JSON form of each trading value (ARCHITECTURE §4 names; decimals as strings, instants ISO-8601 UTC), used
+ * alike by REST, the bridge and the store, so what a client reads is what was persisted.
+ */
+public final class TradingJson {
+  private TradingJson() {}
+
+  public static JsonObject order(Order o) {
+    JsonObject json = new JsonObject()
+        .put("id", o.id())
+        .put("accountId", o.accountId())
+        .put("symbol", o.symbol())
+        .put("side", o.side().name())
+        .put("type", o.type().name())
+        .put("quantity", plain(o.quantity()))
+        .put("price", plain(o.price()))
+        .put("stopPrice", plain(o.stopPrice()))
+        .put("timeInForce", o.timeInForce().name())
+        .put("clientOrderId", o.clientOrderId())
+        .put("status", o.status().name())
+        .put("filledQuantity", plain(o.filledQuantity()))
+        .put("averagePrice", plain(o.averagePrice()))
+        .put("feesPaid", plain(o.feesPaid()))
+        .put("createdAt", o.createdAt().toString())
+        .put("updatedAt", o.updatedAt().toString());
+    if (o.profileId() != null) json.put("profileId", o.profileId());
+    return json;
+  }
+
+  public static Order orderFrom(JsonObject j) {
+    return new Order(j.getString("id"), j.getString("accountId"), j.getString("profileId"), j.getString("symbol"),
+        Side.valueOf(j.getString("side")), OrderType.valueOf(j.getString("type")), dec(j, "quantity"),
+        dec(j, "price"), dec(j, "stopPrice"), TimeInForce.valueOf(j.getString("timeInForce")),
+        j.getString("clientOrderId"), OrderStatus.valueOf(j.getString("status")), dec(j, "filledQuantity"),
+        dec(j, "averagePrice"), dec(j, "feesPaid"), Instant.parse(j.getString("createdAt")),
+        Instant.parse(j.getString("updatedAt")));
+  }
+
+  public static JsonObject event(OrderEvent e) {
+    return new JsonObject()
+        .put("orderId", e.orderId())
+        .put("sequence", e.sequence())
+        .put("from", e.from() == null ? null : e.from().name())
+        .put("to", e.to().name())
+        .put("source", e.source().name())
+        .put("reason", e.reason())
+        .put("executionId", e.executionId())
+        .put("fillQuantity", plain(e.fillQuantity()))
+        .put("fillPrice", plain(e.fillPrice()))
+        .put("at", e.at().toString());
+  }
+
+  public static OrderEvent eventFrom(JsonObject j) {
+    String from = j.getString("from");
+    return new OrderEvent(j.getString("orderId"), j.getLong("sequence"), from == null ? null : OrderStatus.valueOf(from),
+        OrderStatus.valueOf(j.getString("to")), EventSource.valueOf(j.getString("source")), j.getString("reason"),
+        j.getString("executionId"), dec(j, "fillQuantity"), dec(j, "fillPrice"), Instant.parse(j.getString("at")));
+  }
+
+  /** A fill as clients see it: the execution, the order it belongs to and what it cost. */
+  public static JsonObject fill(Order order, OrderEvent e, BigDecimal fee) {
+    return new JsonObject()
+        .put("executionId", e.executionId())
+        .put("orderId", order.id())
+        .put("accountId", order.accountId())
+        .put("symbol", order.symbol())
+        .put("side", order.side().name())
+        .put("quantity", plain(e.fillQuantity()))
+        .put("price", plain(e.fillPrice()))
+        .put("fee", plain(fee))
+        .put("createdAt", e.at().toString());
+  }
+
+  public static JsonObject position(Position p, BigDecimal markPrice) {
+    return new JsonObject()
+        .put("accountId", p.accountId())
+        .put("symbol", p.symbol())
+        .put("quantity", plain(p.quantity()))
+        .put("averagePrice", plain(p.averagePrice()))
+        .put("realizedPnl", plain(p.realizedPnl()))
+        .put("unrealizedPnl", markPrice == null ? null : plain(p.unrealizedPnl(markPrice)))
+        .put("markPrice", plain(markPrice));
+  }
+
+  public static Position positionFrom(JsonObject j) {
+    return new Position(j.getString("accountId"), j.getString("symbol"), dec(j, "quantity"), dec(j, "averagePrice"),
+        dec(j, "realizedPnl"));
+  }
+
+  public static JsonObject ledgerEntry(LedgerEntry e, long number) {
+    return new JsonObject()
+        .put("id", e.id())
+        .put("number", number)
+        .put("postingId", e.postingId())
+        .put("accountId", e.accountId())
+        .put("currency", e.currency())
+        .put("book", e.book().name())
+        .put("amount", plain(e.amount()))
+        .put("kind", e.kind().name())
+        .put("orderId", e.orderId())
+        .put("createdAt", e.createdAt().toString());
+  }
+
+  public static LedgerEntry ledgerEntryFrom(JsonObject j) {
+    return new LedgerEntry(j.getString("id"), j.getString("postingId"), j.getString("accountId"),
+        j.getString("currency"), Book.valueOf(j.getString("book")), dec(j, "amount"), EntryKind.valueOf(j.getString("kind")),
+        j.getString("orderId"), Instant.parse(j.getString("createdAt")));
+  }
+
+  public static String plain(BigDecimal value) {
+    return value == null ? null : value.stripTrailingZeros().toPlainString();
+  }
+
+  public static BigDecimal dec(JsonObject j, String key) {
+    String value = j.getString(key);
+    return value == null ? null : new BigDecimal(value);
+  }
+}

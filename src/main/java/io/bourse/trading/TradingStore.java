@@ -1,0 +1,148 @@
+package io.bourse.trading;
+
+import io.bourse.store.BatchOperation;
+import io.bourse.store.ContainerSpec;
+import io.bourse.store.Document;
+import io.bourse.store.DocumentStore;
+import io.bourse.store.Page;
+import io.bourse.store.Query;
+import io.bourse.trading.domain.Book;
+import io.bourse.trading.domain.Ledger;
+import io.bourse.trading.domain.Order;
+import io.bourse.trading.domain.OrderEvent;
+import io.bourse.trading.domain.Position;
+import io.bourse.trading.domain.ReservationPolicy;
+import io.bourse.trading.domain.TradingAccount;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where trading state lives: container {@code trading}, one partition per account, so everything one command changes
+ * (order, its history events, fills, ledger entries, position, idempotency record, outbox, account snapshot) is
+ * written in ONE atomic single-partition batch. Document ids are prefixed by kind; {@code type} says the kind for
+ * queries. Two special partitions: {@link #REGISTRY} lists every account (for shard start-up) and {@link #CONTROL}
+ * holds the trading-control state and its audit trail.
+ */
+public final class TradingStore {
+  public static final String CONTAINER = "trading";
+  public static final String REGISTRY = "_accounts";
+  public static final String CONTROL = "_control";
+  public static final String ACCOUNT_DOC = "account";
+
+  private final DocumentStore store;
+
+  public TradingStore(DocumentStore store) { this.store = store; }
+
+  public DocumentStore documents() { return store; }
+
+  public Future<Void> ensure() {
+    return store.ensureContainer(ContainerSpec.of(CONTAINER, "type", "status", "symbol", "orderId", "number",
+        "createdAt", "profileId")).mapEmpty();
+  }
+
+  public static String orderDocId(String orderId) { return "order:" + orderId; }
+
+  public static String idempotencyDocId(String orderId) { return "idem:" + orderId; }
+
+  public static String outboxDocId(String orderId, String action) { return "outbox:" + orderId + ":" + action; }
+
+  static String eventDocId(String orderId, long sequence) { return String.format("event:%s:%06d", orderId, sequence); }
+
+  static String positionDocId(String symbol) { return "position:" + symbol; }
+
+  static String fillDocId(String executionId) { return "fill:" + executionId; }
+
+  /** What a shard needs to continue an account: the domain aggregate plus the bookkeeping kept beside it. */
+  public record Loaded(TradingAccount account, JsonObject accountDoc, Map<String, JsonObject> orderMeta) {}
+
+  /** Null when the account was never created. Loads only the open orders (and their histories). */
+  public Future<Loaded> load(String accountId, ReservationPolicy policy) {
+    return store.read(CONTAINER, accountId, ACCOUNT_DOC).compose(accountDoc -> {
+      if (accountDoc == null) return Future.succeededFuture(null);
+      JsonObject a = accountDoc.body();
+      Future<List<JsonObject>> orders = queryAll(Query.in(accountId).eq("type", "order").eq("open", true));
+      Future<List<JsonObject>> positions = queryAll(Query.in(accountId).eq("type", "position"));
+      return Future.all(orders, positions).compose(both -> {
+        List<JsonObject> openOrders = orders.result();
+        List<Future<List<JsonObject>>> histories = new ArrayList<>();
+        for (JsonObject o : openOrders) {
+          histories.add(queryAll(Query.in(accountId).eq("type", "event").eq("orderId", o.getString("id"))
+              .orderBy("sequence", false)));
+        }
+        return Future.all(histories).map(h -> {
+          List<Order> live = new ArrayList<>();
+          Map<String, String> currencies = new HashMap<>();
+          Map<String, List<OrderEvent>> events = new HashMap<>();
+          Map<String, BigDecimal> reserved = new HashMap<>();
+          Map<String, JsonObject> meta = new HashMap<>();
+          for (int i = 0; i < openOrders.size(); i++) {
+            JsonObject o = openOrders.get(i);
+            Order order = TradingJson.orderFrom(o);
+            live.add(order);
+            currencies.put(order.id(), o.getString("currency"));
+            BigDecimal held = TradingJson.dec(o, "reserved");
+            if (held != null && held.signum() > 0) reserved.put(order.id(), held);
+            meta.put(order.id(), o);
+            events.put(order.id(), histories.get(i).result().stream().map(TradingJson::eventFrom).toList());
+          }
+          Ledger ledger = Ledger.restore(accountId, balancesFrom(a.getJsonObject("balances", new JsonObject())),
+              reserved, a.getLong("nextPosting", 1L));
+          Map<LocalDate, BigDecimal> realized = new HashMap<>();
+          a.getJsonObject("realizedByDay", new JsonObject())
+              .forEach(e -> realized.put(LocalDate.parse(e.getKey()), new BigDecimal((String) e.getValue())));
+          TradingAccount account = TradingAccount.restore(accountId, policy, new TradingAccount.Snapshot(ledger, live,
+              currencies, events, positions.result().stream().map(TradingJson::positionFrom).toList(), realized));
+          return new Loaded(account, a, meta);
+        });
+      });
+    });
+  }
+
+  static JsonObject balancesJson(Map<String, Map<Book, BigDecimal>> balances) {
+    JsonObject json = new JsonObject();
+    balances.forEach((currency, books) -> {
+      JsonObject b = new JsonObject();
+      books.forEach((book, amount) -> b.put(book.name(), TradingJson.plain(amount)));
+      json.put(currency, b);
+    });
+    return json;
+  }
+
+  private static Map<String, Map<Book, BigDecimal>> balancesFrom(JsonObject json) {
+    Map<String, Map<Book, BigDecimal>> balances = new HashMap<>();
+    for (String currency : json.fieldNames()) {
+      Map<Book, BigDecimal> books = new EnumMap<>(Book.class);
+      json.getJsonObject(currency).forEach(e -> books.put(Book.valueOf(e.getKey()), new BigDecimal((String) e.getValue())));
+      balances.put(currency, books);
+    }
+    return balances;
+  }
+
+  /** Every document of a query, following continuations (used at load, for bounded sets: open orders, positions). */
+  public Future<List<JsonObject>> queryAll(Query.Builder query) {
+    List<JsonObject> out = new ArrayList<>();
+    return page(query, null, out).map(v -> out);
+  }
+
+  private Future<Void> page(Query.Builder query, String continuation, List<JsonObject> out) {
+    return store.query(CONTAINER, query.limit(1000).continuation(continuation).build()).compose(page -> {
+      for (Document d : page.items()) out.add(d.body());
+      return page.continuation() == null ? Future.succeededFuture() : page(query, page.continuation(), out);
+    });
+  }
+
+  public Future<Page> page(Query query) { return store.query(CONTAINER, query); }
+
+  public Future<Document> read(String partition, String id) { return store.read(CONTAINER, partition, id); }
+
+  public Future<List<Document>> batch(String partition, List<BatchOperation> ops) {
+    return store.batch(CONTAINER, partition, ops);
+  }
+}

@@ -1,0 +1,672 @@
+package io.bourse.trading;
+
+import io.bourse.common.Addresses;
+import io.bourse.common.BourseException;
+import io.bourse.common.ErrorCode;
+import io.bourse.market.Instrument;
+import io.bourse.market.InstrumentCatalogue;
+import io.bourse.market.Tick;
+import io.bourse.store.BatchOperation;
+import io.bourse.store.Document;
+import io.bourse.trading.domain.ClientOrderIds;
+import io.bourse.trading.domain.EventSource;
+import io.bourse.trading.domain.InstrumentSpec;
+import io.bourse.trading.domain.Order;
+import io.bourse.trading.domain.OrderStatus;
+import io.bourse.trading.domain.OrderType;
+import io.bourse.trading.domain.PlaceOrder;
+import io.bourse.trading.domain.Position;
+import io.bourse.trading.domain.Side;
+import io.bourse.trading.domain.TimeInForce;
+import io.bourse.trading.domain.TradingAccount;
+import io.bourse.trading.domain.VenueReport;
+import io.bourse.trading.domain.risk.RiskCheck;
+import io.bourse.trading.domain.risk.RiskEngine;
+import io.bourse.trading.domain.risk.RiskLimits;
+import io.bourse.trading.domain.risk.TradingControl;
+import io.bourse.trading.domain.risk.TradingState;
+import io.bourse.trading.strategy.StrategyEvaluator;
+import io.bourse.trading.strategy.StrategySignal;
+import io.bourse.venue.Venue;
+import io.bourse.venue.VenueExecution;
+import io.bourse.venue.VenueOrder;
+import io.bourse.venue.VenueOrderState;
+import io.bourse.venue.VenueOrderStatus;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One trading shard: the single writer of every account with {@code shardOf(accountId) == shard}. All commands (REST
+ * via {@code trading.internal.cmd.<shard>}, strategy signals, venue reports, control changes) run on this verticle's
+ * event loop, so an account's state changes one command at a time without locks (exchange-core style). Each command
+ * mutates the plain-Java aggregate, then its changes go to the store in one atomic batch, and only once that batch is
+ * durable are clients answered, the venue called, and events published.
+ */
+public final class TradingVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(TradingVerticle.class);
+  private static final int EXECUTION_PAGE = 500;
+  private static final long UNKNOWN_RETRY_MS = 1_000;
+  private static final int UNKNOWN_RETRIES = 5;
+
+  private final int shard;
+  private final int shards;
+  private final TradingConfig config;
+  private final TradingStore store;
+  private final Function<io.vertx.core.Vertx, Future<Venue>> venueFactory;
+  private final ProfileService profiles;
+  private final Map<String, RiskLimits> profileLimits = new HashMap<>();
+  private final RiskEngine risk = RiskEngine.standard();
+  private final StrategyEvaluator strategies = new StrategyEvaluator();
+  private final Map<String, LiveAccount> accounts = new HashMap<>();
+  private final Map<String, Future<LiveAccount>> loading = new HashMap<>();
+  private final Map<String, Future<JsonObject>> inflightPlacements = new HashMap<>();
+  private final Map<String, ArrayDeque<VenueExecution>> catchingUp = new HashMap<>();
+  private final Map<String, BigDecimal> lastPrice = new HashMap<>();
+  private final Map<String, Instant> lastPriceAt = new HashMap<>();
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private InstrumentCatalogue catalogue;
+  private TradingControl control = TradingControl.ALL_ACTIVE;
+  private Venue venue;
+
+  public TradingVerticle(int shard, int shards, TradingConfig config, TradingStore store,
+      ProfileService profiles, Function<io.vertx.core.Vertx, Future<Venue>> venueFactory) {
+    this.profiles = profiles;
+    this.shard = shard;
+    this.shards = shards;
+    this.config = config;
+    this.store = store;
+    this.venueFactory = venueFactory;
+  }
+
+  public static int shardOf(String accountId, int shards) { return Math.floorMod(accountId.hashCode(), shards); }
+
+  public static String accountIdFor(String tenantId) { return "PA-" + tenantId; }
+
+  @Override
+  public Future<?> start() {
+    return TradingQueries.loadCatalogue(store.documents()).compose(c -> {
+      catalogue = c;
+      return TradingQueries.loadControl(store);
+    }).compose(c -> {
+      control = c;
+      return venueFactory.apply(vertx);
+    }).compose(v -> {
+      venue = v;
+      venue.reports(this::onVenueReport);
+      venue.onReconnect(ignored -> accounts.values().forEach(this::catchUp));
+      return store.queryAll(io.bourse.store.Query.in(TradingStore.REGISTRY).eq("type", "registry"));
+    }).compose(registry -> {
+      List<Future<LiveAccount>> loads = new ArrayList<>();
+      for (JsonObject entry : registry) {
+        String accountId = entry.getString("accountId");
+        if (shardOf(accountId, shards) == shard) loads.add(account(accountId));
+      }
+      return Future.all(loads);
+    }).compose(v -> {
+      List<Future<?>> registered = new ArrayList<>();
+      for (LiveAccount live : accounts.values()) {
+        registered.add(profiles.ofAccount(live.tenantId, live.accountId).map(list -> {
+          list.forEach(this::registerProfile);
+          return null;
+        }));
+      }
+      return Future.all(registered);
+    }).compose(v -> {
+      var bus = vertx.eventBus();
+      consumers.add(bus.<JsonObject>consumer(Addresses.tradingCommand(shard), this::onCommand));
+      consumers.add(bus.<JsonObject>consumer(Addresses.TRADING_CONTROL_CHANGED, m -> onControl(m.body())));
+      consumers.add(bus.<JsonObject>consumer(Addresses.TRADING_PROFILES_CHANGED, m -> onProfileChanged(m.body())));
+      for (Instrument instrument : catalogue.all()) {
+        consumers.add(bus.<Tick>localConsumer(Addresses.mdInternalTick(instrument.symbol()), m -> onTick(m.body())));
+      }
+      // Recover what a crash left open: catch up on venue executions, resolve orders whose fate is unknown.
+      accounts.values().forEach(this::catchUp);
+      accounts.values().forEach(this::resolveOpenUncertain);
+      log.info("Trading shard {}/{} started with {} accounts", shard, shards, accounts.size());
+      return Future.succeededFuture();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    List<Future<?>> closing = new ArrayList<>();
+    consumers.forEach(c -> closing.add(c.unregister()));
+    if (venue != null) closing.add(venue.close());
+    return Future.join(closing);
+  }
+
+  // --- Commands ----------------------------------------------------------------------------------------------------
+
+  private void onCommand(Message<JsonObject> message) {
+    JsonObject cmd = message.body();
+    String action = cmd.getString("action", "");
+    Future<JsonObject> result;
+    try {
+      result = switch (action) {
+        case "account" -> ownedAccount(cmd, true).map(live -> live.view(lastPrice::get, this::quoteCurrency));
+        case "snapshot" -> ownedAccount(cmd, true).map(this::snapshot);
+        case "positions" -> ownedAccount(cmd, true).map(this::positions);
+        case "place" -> ownedAccount(cmd, true).compose(live -> place(live, cmd));
+        case "cancel" -> ownedAccount(cmd, false).compose(live -> cancel(live, cmd.getString("orderId"),
+            EventSource.REST, "canceled by client", cmd.getString("requestId")).map(o -> reply(200, o)));
+        default -> Future.failedFuture(new BourseException(ErrorCode.VAL_PARAMETER, "unknown action " + action));
+      };
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onComplete(ar -> {
+      if (ar.succeeded()) {
+        message.reply(ar.result());
+      } else {
+        ErrorCode code = ar.cause() instanceof BourseException be ? be.code() : ErrorCode.INTERNAL;
+        if (code == ErrorCode.INTERNAL) log.error("Trading command {} failed", action, ar.cause());
+        message.reply(new JsonObject().put("error", new JsonObject().put("code", code.code())
+            .put("message", ar.cause().getMessage())));
+      }
+    });
+  }
+
+  private static JsonObject reply(int status, JsonObject body) {
+    return new JsonObject().put("status", status).put("body", body);
+  }
+
+  /** The account, if it belongs to the caller's tenant; foreign and unknown accounts are the same 404. */
+  private Future<LiveAccount> ownedAccount(JsonObject cmd, boolean createIfMissing) {
+    String tenantId = cmd.getString("tenantId");
+    String accountId = cmd.getString("accountId");
+    if (!accountIdFor(tenantId).equals(accountId)) {
+      return Future.failedFuture(new BourseException(ErrorCode.NOT_FOUND_RESOURCE, "No account " + accountId));
+    }
+    return account(accountId).compose(live -> {
+      if (live != null) return Future.succeededFuture(live);
+      if (!createIfMissing) {
+        return Future.failedFuture(new BourseException(ErrorCode.NOT_FOUND_RESOURCE, "No account " + accountId));
+      }
+      return createAccount(tenantId, accountId);
+    });
+  }
+
+  /** Loads an account into memory once; concurrent callers share the load. Completes with null if it does not exist. */
+  private Future<LiveAccount> account(String accountId) {
+    LiveAccount live = accounts.get(accountId);
+    if (live != null) return Future.succeededFuture(live);
+    return loading.computeIfAbsent(accountId, id -> store.load(id, config.reservation()).map(loaded -> {
+      loading.remove(id);
+      if (loaded == null) return null;
+      LiveAccount fresh = new LiveAccount(loaded.accountDoc().getString("tenantId"), loaded.account(), writerFor(id),
+          loaded.accountDoc(), loaded.orderMeta());
+      accounts.put(id, fresh);
+      return fresh;
+    }).onFailure(e -> loading.remove(id)));
+  }
+
+  private AccountWriter writerFor(String accountId) {
+    return new AccountWriter(ops -> store.batch(accountId, ops), io.bourse.store.DocumentStore.MAX_BATCH_OPERATIONS);
+  }
+
+  private Future<LiveAccount> createAccount(String tenantId, String accountId) {
+    Instant now = Instant.now();
+    JsonObject registry = new JsonObject().put("type", "registry").put("accountId", accountId).put("tenantId", tenantId)
+        .put("createdAt", now.toString());
+    JsonObject accountDoc = new JsonObject().put("tenantId", tenantId).put("createdAt", now.toString());
+    TradingAccount account = new TradingAccount(accountId, config.reservation());
+    config.paperFunding().forEach((currency, amount) -> account.deposit(currency, amount, now));
+    LiveAccount live = new LiveAccount(tenantId, account, writerFor(accountId), accountDoc, Map.of());
+    accounts.put(accountId, live);
+    LiveAccount.Changes changes = live.collect(Set.of(), List.of(), null, lastPrice::get);
+    // Registry first: an account that exists without a registry entry would be missed at shard start-up.
+    return store.documents().upsert(TradingStore.CONTAINER, Document.of(TradingStore.REGISTRY, accountId, registry))
+        .compose(v -> live.writer.write(changes.operations()))
+        .map(v -> {
+          log.info("Paper account {} created for tenant {} with {}", accountId, tenantId, config.paperFunding());
+          return live;
+        })
+        .onFailure(e -> accounts.remove(accountId));
+  }
+
+  private JsonObject snapshot(LiveAccount live) {
+    JsonArray orders = new JsonArray();
+    live.account.orders().forEach(o -> orders.add(TradingJson.order(o)));
+    return new JsonObject().put("sequence", live.eventSequence)
+        .put("account", live.view(lastPrice::get, this::quoteCurrency))
+        .put("orders", orders).put("positions", positions(live).getJsonArray("items"));
+  }
+
+  private JsonObject positions(LiveAccount live) {
+    JsonArray items = new JsonArray();
+    live.account.positions().stream().filter(p -> p.quantity().signum() != 0 || p.realizedPnl().signum() != 0)
+        .forEach(p -> items.add(TradingJson.position(p, lastPrice.get(p.symbol()))));
+    return new JsonObject().put("items", items);
+  }
+
+  private String quoteCurrency(String symbol) {
+    return catalogue.find(symbol).map(Instrument::quoteCurrency).orElse(null);
+  }
+
+  // --- Placing -----------------------------------------------------------------------------------------------------
+
+  private Future<JsonObject> place(LiveAccount live, JsonObject cmd) {
+    PlaceOrder command = TradingQueries.placeOrder(live.accountId, cmd, EventSource.REST);
+    return placeCommand(live, command, cmd.getString("requestHash"), cmd.getString("requestId"));
+  }
+
+  /** The one command path for REST and strategies: idempotency, risk, reserve + persist, venue, persist. */
+  Future<JsonObject> placeCommand(LiveAccount live, PlaceOrder command, String requestHash, String requestId) {
+    String orderId = ClientOrderIds.derive(live.accountId, command.idempotencyKey());
+    Future<JsonObject> repeat = repeatOf(live, orderId, requestHash);
+    if (repeat != null) return repeat;
+    // Not in memory: the order may be terminal and forgotten, so the store decides whether this key was used.
+    return store.read(live.accountId, TradingStore.idempotencyDocId(orderId)).compose(idem -> {
+      Future<JsonObject> again = repeatOf(live, orderId, requestHash);
+      if (again != null) return again;
+      if (idem != null) return storedResponse(live, idem.body(), orderId, requestHash);
+      return placeNew(live, command, orderId, requestHash, requestId);
+    });
+  }
+
+  private Future<JsonObject> repeatOf(LiveAccount live, String orderId, String requestHash) {
+    Future<JsonObject> inflight = inflightPlacements.get(orderId);
+    Order existing = live.account.order(orderId).orElse(null);
+    if (inflight == null && existing == null) return null;
+    JsonObject meta = live.orderMeta.getOrDefault(orderId, new JsonObject());
+    if (requestHash != null && !requestHash.equals(meta.getString("requestHash"))) return Future.failedFuture(conflict(orderId));
+    if (inflight != null) return inflight.map(first -> asRepeat(first));
+    JsonObject stored = meta.getJsonObject("response");
+    return Future.succeededFuture(stored != null ? asRepeat(stored) : reply(200, TradingJson.order(existing)));
+  }
+
+  private Future<JsonObject> storedResponse(LiveAccount live, JsonObject idem, String orderId, String requestHash) {
+    if (requestHash != null && !requestHash.equals(idem.getString("requestHash"))) return Future.failedFuture(conflict(orderId));
+    JsonObject response = idem.getJsonObject("response");
+    if (response != null) return Future.succeededFuture(asRepeat(response));
+    return store.read(live.accountId, TradingStore.orderDocId(orderId))
+        .map(doc -> reply(202, TradingJson.orderFrom(doc.body()) == null ? null : publicOrder(doc.body())));
+  }
+
+  private static JsonObject publicOrder(JsonObject orderDoc) { return TradingJson.order(TradingJson.orderFrom(orderDoc)); }
+
+  /** A repeat gets the first answer; a first answer of 201 is reported as 200 so clients can tell. */
+  private static JsonObject asRepeat(JsonObject first) {
+    if (first.containsKey("error")) return first;
+    return first.getInteger("status") == 201 ? reply(200, first.getJsonObject("body")) : first;
+  }
+
+  private static BourseException conflict(String orderId) {
+    return new BourseException(ErrorCode.CONFLICT_IDEMPOTENCY,
+        "Idempotency key was already used for order " + orderId + " with a different request");
+  }
+
+  private Future<JsonObject> placeNew(LiveAccount live, PlaceOrder command, String orderId, String requestHash,
+      String requestId) {
+    Instant now = Instant.now();
+    InstrumentSpec spec = spec(command.symbol());
+    BigDecimal last = lastPrice.get(command.symbol());
+    TradingState state = control.effective(command.profileId());
+    RiskLimits limits = command.profileId() == null ? config.limits()
+        : config.limits().overriddenBy(profileLimits.get(command.profileId()));
+    RiskCheck check = RiskCheck.of(live.account, command, spec, state, this::sessionOpen, last,
+        lastPriceAt.get(command.symbol()), now, lastPrice::get, limits);
+    risk.enforce(check);
+    Order order = live.account.place(command, spec, last, now);
+    JsonObject meta = new JsonObject().put("requestHash", requestHash).put("idempotencyKey", command.idempotencyKey())
+        .put("source", command.source().name()).put("requestId", requestId);
+    live.orderMeta.put(orderId, meta);
+    JsonObject idem = new JsonObject().put("type", "idem").put("orderId", orderId)
+        .put("idempotencyKey", command.idempotencyKey()).put("requestHash", requestHash).put("createdAt", now.toString());
+    Promise<JsonObject> answered = Promise.promise();
+    inflightPlacements.put(orderId, answered.future());
+    List<BatchOperation> extra = List.of(
+        BatchOperation.upsert(Document.of(live.accountId, TradingStore.idempotencyDocId(orderId), idem)),
+        outbox(live, orderId, "submit", "pending", now));
+    persist(live, Set.of(orderId), extra, requestId)
+        .compose(v -> venue.submit(venueOrder(order)).transform(ar -> afterSubmit(live, orderId, idem, requestId, ar.succeeded() ? ar.result() : null, ar.cause())))
+        .onComplete(ar -> {
+          inflightPlacements.remove(orderId);
+          if (ar.succeeded()) answered.complete(ar.result()); else answered.fail(ar.cause());
+        });
+    return answered.future();
+  }
+
+  private Future<JsonObject> afterSubmit(LiveAccount live, String orderId, JsonObject idem, String requestId,
+      VenueOrderState state, Throwable failure) {
+    Instant now = Instant.now();
+    ErrorCode failed = failure == null ? null : failure instanceof BourseException be ? be.code() : ErrorCode.EXT_VENUE_UNAVAILABLE;
+    JsonObject response;
+    if (failed == null) {
+      applyState(live, orderId, state, EventSource.VENUE, now);
+      response = null;
+    } else if (failed == ErrorCode.EXT_VENUE_TIMEOUT) {
+      apply(live, orderId, new VenueReport.TimedOut("venue did not answer the submit in time"), EventSource.VENUE, now);
+      vertx.setTimer(UNKNOWN_RETRY_MS, t -> resolveUnknown(live, orderId, 1));
+      response = null;
+    } else {
+      apply(live, orderId, new VenueReport.Rejected("venue unavailable: " + failure.getMessage()), EventSource.VENUE, now);
+      response = new JsonObject().put("error", new JsonObject().put("code", failed.code())
+          .put("message", "The venue could not be reached; order " + orderId + " was not sent and is REJECTED"));
+    }
+    Order order = live.account.order(orderId).orElse(null);
+    JsonObject body = order == null ? null : TradingJson.order(order);
+    if (response == null) {
+      int status = order != null && order.status() == OrderStatus.UNKNOWN ? 202 : 201;
+      response = reply(status, body);
+    }
+    if (order != null) live.orderMeta.computeIfAbsent(orderId, id -> new JsonObject()).put("response", response);
+    JsonObject answered = response;
+    List<BatchOperation> extra = List.of(
+        BatchOperation.upsert(Document.of(live.accountId, TradingStore.idempotencyDocId(orderId),
+            idem.copy().put("response", answered))),
+        outbox(live, orderId, "submit", failed == ErrorCode.EXT_VENUE_TIMEOUT ? "pending" : "done", now));
+    // The final order may have been forgotten (terminal) when a fill raced in; its changes are already queued.
+    return persist(live, order == null ? Set.of() : Set.of(orderId), extra, requestId).map(v -> answered);
+  }
+
+  private static BatchOperation outbox(LiveAccount live, String orderId, String action, String state, Instant at) {
+    return BatchOperation.upsert(Document.of(live.accountId, TradingStore.outboxDocId(orderId, action),
+        new JsonObject().put("type", "outbox").put("orderId", orderId).put("action", action).put("status", state)
+            .put("updatedAt", at.toString())));
+  }
+
+  private VenueOrder venueOrder(Order o) {
+    return new VenueOrder(o.accountId(), o.clientOrderId(), o.symbol(), o.side(), o.type(), o.quantity(), o.price(),
+        o.stopPrice(), o.timeInForce());
+  }
+
+  private InstrumentSpec spec(String symbol) {
+    return catalogue.find(symbol).map(i -> new InstrumentSpec(i.symbol(), i.quoteCurrency(), i.tickSize(), i.lotSize(),
+        i.minNotional(), true)).orElse(null);
+  }
+
+  private boolean sessionOpen(String symbol, Instant at) {
+    return catalogue.find(symbol).map(i -> i.session().isOpen(at)).orElse(false);
+  }
+
+  /** After a submit timed out: ask the venue before anything else; resubmit (same client id) only if it is absent. */
+  private void resolveUnknown(LiveAccount live, String orderId, int attempt) {
+    Order order = live.account.order(orderId).orElse(null);
+    if (order == null || order.status() != OrderStatus.UNKNOWN) return;
+    venue.lookup(live.accountId, orderId).compose(state -> {
+      if (state != null) {
+        applyState(live, orderId, state, EventSource.VENUE, Instant.now());
+        catchUp(live);
+        return persist(live, Set.of(orderId), List.of(outbox(live, orderId, "submit", "done", Instant.now())), null);
+      }
+      return venue.submit(venueOrder(order)).compose(resubmitted -> {
+        applyState(live, orderId, resubmitted, EventSource.VENUE, Instant.now());
+        return persist(live, Set.of(orderId), List.of(outbox(live, orderId, "submit", "done", Instant.now())), null);
+      });
+    }).onFailure(e -> {
+      if (attempt < UNKNOWN_RETRIES) {
+        vertx.setTimer(UNKNOWN_RETRY_MS * (1L << attempt), t -> resolveUnknown(live, orderId, attempt + 1));
+      } else {
+        log.warn("Order {} stays UNKNOWN after {} attempts; reconciliation will resolve it: {}", orderId, attempt, e.toString());
+      }
+    });
+  }
+
+  private void resolveOpenUncertain(LiveAccount live) {
+    for (Order order : List.copyOf(live.account.orders())) {
+      if (order.status() == OrderStatus.UNKNOWN || order.status() == OrderStatus.PENDING_NEW) {
+        if (order.status() == OrderStatus.PENDING_NEW) {
+          apply(live, order.id(), new VenueReport.TimedOut("restarted before the venue answered"), EventSource.RECONCILIATION, Instant.now());
+          persist(live, Set.of(order.id()), List.of(), null);
+        }
+        resolveUnknown(live, order.id(), 1);
+      }
+    }
+  }
+
+  // --- Cancel ------------------------------------------------------------------------------------------------------
+
+  Future<JsonObject> cancel(LiveAccount live, String orderId, EventSource source, String reason, String requestId) {
+    Order order = live.account.order(orderId).orElse(null);
+    if (order == null) {
+      return store.read(live.accountId, TradingStore.orderDocId(orderId)).compose(doc -> Future.failedFuture(doc == null
+          ? new BourseException(ErrorCode.NOT_FOUND_RESOURCE, "No order " + orderId)
+          : new BourseException(ErrorCode.ORD_INVALID_STATE, "Order " + orderId + " is "
+              + doc.body().getString("status") + " and cannot be canceled")));
+    }
+    if (order.status() == OrderStatus.PENDING_CANCEL) return Future.succeededFuture(TradingJson.order(order));
+    if (!OrderStatus.canTransition(order.status(), OrderStatus.PENDING_CANCEL)) {
+      return Future.failedFuture(new BourseException(ErrorCode.ORD_INVALID_STATE,
+          "Order " + orderId + " is " + order.status() + " and cannot be canceled"));
+    }
+    Instant now = Instant.now();
+    live.account.requestCancel(orderId, source, reason, now);
+    return persist(live, Set.of(orderId), List.of(outbox(live, orderId, "cancel", "pending", now)), requestId)
+        .compose(v -> venue.cancel(live.accountId, orderId).transform(ar -> {
+          Instant at = Instant.now();
+          if (ar.succeeded()) {
+            VenueOrderState state = ar.result();
+            if (state != null && state.status().isOpen()) {
+              apply(live, orderId, new VenueReport.CancelRejected("venue kept the order working"), EventSource.VENUE, at);
+            } else if (state != null) {
+              applyState(live, orderId, state, EventSource.VENUE, at);
+            }
+          } else {
+            log.warn("Cancel of {} not confirmed by the venue: {}", orderId, ar.cause().toString());
+          }
+          catchUp(live);
+          Order current = live.account.order(orderId).orElse(null);
+          JsonObject body = current != null ? TradingJson.order(current) : null;
+          return persist(live, current == null ? Set.of() : Set.of(orderId),
+              List.of(outbox(live, orderId, "cancel", "done", at)), requestId)
+              .compose(x -> body != null ? Future.succeededFuture(body)
+                  : store.read(live.accountId, TradingStore.orderDocId(orderId)).map(d -> publicOrder(d.body())));
+        }));
+  }
+
+  // --- Venue reports -------------------------------------------------------------------------------------------------
+
+  /** Applies what the venue says an order is now (the reply to a submit, cancel or lookup). Fills come as executions. */
+  private void applyState(LiveAccount live, String orderId, VenueOrderState state, EventSource source, Instant at) {
+    if (state == null) return;
+    if (state.status() == VenueOrderStatus.REJECTED) {
+      apply(live, orderId, new VenueReport.Rejected(state.reason() == null ? "rejected by the venue" : state.reason()), source, at);
+    } else {
+      apply(live, orderId, new VenueReport.Acknowledged(), source, at);
+      if (state.status() == VenueOrderStatus.CANCELED && state.filledQuantity().signum() == 0) {
+        apply(live, orderId, new VenueReport.Canceled(state.reason() == null ? "canceled at the venue" : state.reason()), source, at);
+      } else if (state.status() == VenueOrderStatus.EXPIRED && state.filledQuantity().signum() == 0) {
+        apply(live, orderId, new VenueReport.Expired(state.reason() == null ? "expired at the venue" : state.reason()), source, at);
+      }
+    }
+  }
+
+  private void apply(LiveAccount live, String orderId, VenueReport report, EventSource source, Instant at) {
+    if (live.account.order(orderId).isEmpty()) return;
+    try {
+      live.account.apply(orderId, report, source, at);
+    } catch (BourseException e) {
+      // An illegal transition from the venue is a fact to reconcile, never a reason to corrupt the account.
+      log.warn("Venue report {} for order {} not applied: {}", report, orderId, e.getMessage());
+    }
+  }
+
+  private void onVenueReport(VenueExecution execution) {
+    if (shardOf(execution.accountId(), shards) != shard) return;
+    account(execution.accountId()).onSuccess(live -> {
+      if (live != null) applySequenced(live, execution);
+    });
+  }
+
+  private void applySequenced(LiveAccount live, VenueExecution execution) {
+    ArrayDeque<VenueExecution> buffer = catchingUp.get(live.accountId);
+    if (buffer != null) {
+      buffer.add(execution);
+      return;
+    }
+    if (execution.sequence() <= live.venueSequence) return;
+    if (execution.sequence() > live.venueSequence + 1) {
+      catchingUp.put(live.accountId, new ArrayDeque<>(List.of(execution)));
+      fetchExecutions(live);
+      return;
+    }
+    applyExecution(live, execution);
+  }
+
+  /** Asks the venue for every execution after the last one applied, e.g. after a gap, a reconnect or a restart. */
+  void catchUp(LiveAccount live) {
+    if (catchingUp.containsKey(live.accountId)) return;
+    catchingUp.put(live.accountId, new ArrayDeque<>());
+    fetchExecutions(live);
+  }
+
+  private void fetchExecutions(LiveAccount live) {
+    venue.executions(live.accountId, live.venueSequence, EXECUTION_PAGE).onComplete(ar -> {
+      if (ar.failed()) {
+        log.warn("Catch-up of {} failed, retrying: {}", live.accountId, ar.cause().toString());
+        vertx.setTimer(UNKNOWN_RETRY_MS, t -> fetchExecutions(live));
+        return;
+      }
+      for (VenueExecution execution : ar.result().items()) {
+        if (execution.sequence() > live.venueSequence) applyExecution(live, execution);
+      }
+      if (ar.result().more()) {
+        fetchExecutions(live);
+        return;
+      }
+      ArrayDeque<VenueExecution> buffered = catchingUp.remove(live.accountId);
+      if (buffered != null) buffered.forEach(e -> applySequenced(live, e));
+    });
+  }
+
+  private void applyExecution(LiveAccount live, VenueExecution execution) {
+    live.venueSequence = execution.sequence();
+    String orderId = execution.clientOrderId();
+    Set<String> touched = Set.of();
+    Order known = live.account.order(orderId).orElse(null);
+    String profileId = known == null ? null : known.profileId();
+    if (known != null) {
+      if (execution.kind() != VenueExecution.Kind.FILLED || !live.account.isExecutionApplied(execution.executionId())) {
+        apply(live, orderId, execution.toReport(), EventSource.VENUE, execution.at() == null ? Instant.now() : execution.at());
+      }
+      touched = Set.of(orderId);
+    } else if (execution.kind() == VenueExecution.Kind.FILLED) {
+      log.warn("Venue execution {} for order {} that is not open here; left to reconciliation",
+          execution.executionId(), orderId);
+    }
+    Set<String> orders = touched;
+    persist(live, orders, List.of(), null).onSuccess(v -> {
+      if (profileId != null && execution.kind() == VenueExecution.Kind.FILLED) {
+        Position position = live.account.position(known.symbol());
+        // The profile learns what it really holds, replacing the belief it formed when it signalled.
+        strategies.syncPosition(profileId, position.quantity().max(BigDecimal.ZERO), position.averagePrice());
+      }
+    });
+  }
+
+  // --- Persistence and publication -----------------------------------------------------------------------------------
+
+  /**
+   * Hands the command's changes to the account's writer and publishes its events once they are durable. If the batch
+   * fails, the in-memory account is dropped and reloaded from the store, the only truth.
+   */
+  private Future<Void> persist(LiveAccount live, Set<String> touched, List<BatchOperation> extra, String requestId) {
+    LiveAccount.Changes changes = live.collect(touched, extra, requestId, lastPrice::get);
+    return live.writer.write(changes.operations()).onSuccess(v -> {
+      var bus = vertx.eventBus();
+      for (LiveAccount.Publication p : changes.publications()) bus.publish(p.address(), p.body());
+    }).onFailure(e -> {
+      log.error("Persisting account {} failed; reloading it from the store", live.accountId, e);
+      if (accounts.get(live.accountId) == live) accounts.remove(live.accountId);
+    }).recover(e -> Future.failedFuture(e instanceof BourseException ? e
+        : new BourseException(ErrorCode.DEP_UNAVAILABLE, "Trading state could not be persisted", null, e)));
+  }
+
+  // --- Market data, strategies, control ------------------------------------------------------------------------------
+
+  private void onTick(Tick tick) {
+    lastPrice.put(tick.symbol(), tick.price());
+    lastPriceAt.put(tick.symbol(), tick.exchangeTime());
+    if (shard == 0 && venue != null) venue.markPrice(tick.symbol(), tick.price(), tick.exchangeTime());
+    if (strategies.size() == 0) return;
+    List<StrategySignal> signals = strategies.onTick(new io.bourse.trading.strategy.Tick(tick.symbol(), tick.price(),
+        tick.exchangeTime()));
+    for (StrategySignal signal : signals) {
+      LiveAccount live = accounts.get(signal.accountId());
+      if (live == null) continue;
+      String key = signal.idempotencyKey();
+      try {
+        placeCommand(live, signal.toPlaceOrder(), key, null).onFailure(e -> strategyRefused(live, signal, e));
+      } catch (BourseException e) {
+        strategyRefused(live, signal, e);
+      }
+    }
+  }
+
+  private void strategyRefused(LiveAccount live, StrategySignal signal, Throwable e) {
+    strategies.syncPosition(signal.profileId(), live.account.position(signal.symbol()).quantity().max(BigDecimal.ZERO),
+        live.account.position(signal.symbol()).averagePrice());
+    vertx.eventBus().publish(Addresses.trading(live.tenantId, "alerts"), new JsonObject().put("accountId", live.accountId)
+        .put("profileId", signal.profileId()).put("kind", "strategy_order_refused").put("message", e.getMessage()));
+  }
+
+  private void onProfileChanged(JsonObject profile) {
+    String accountId = profile.getString("accountId");
+    if (accountId == null || shardOf(accountId, shards) != shard) return;
+    account(accountId).onSuccess(live -> {
+      if (live != null) registerProfile(profile);
+    });
+  }
+
+  /** (Re)registers an enabled profile with the evaluator; a disabled or deleted one is removed. */
+  private void registerProfile(JsonObject profile) {
+    String id = profile.getString("id");
+    Instrument instrument = catalogue.find(profile.getString("symbol")).orElse(null);
+    if (instrument == null || !profile.getBoolean("enabled", false) || profile.getBoolean("deleted", false)) {
+      strategies.remove(id);
+      profileLimits.remove(id);
+      return;
+    }
+    try {
+      strategies.register(ProfileService.toDomain(profile, instrument.lotSize()));
+      profileLimits.put(id, ProfileService.limits(profile));
+      LiveAccount live = accounts.get(profile.getString("accountId"));
+      if (live != null) {
+        Position position = live.account.position(instrument.symbol());
+        strategies.syncPosition(id, position.quantity().max(BigDecimal.ZERO), position.averagePrice());
+      }
+    } catch (BourseException e) {
+      log.warn("Profile {} not registered: {}", id, e.getMessage());
+    }
+  }
+
+  StrategyEvaluator strategies() { return strategies; }
+
+  private void onControl(JsonObject json) {
+    TradingControl previous = control;
+    control = TradingQueries.controlFrom(json);
+    boolean globalHalt = control.global() == TradingState.HALTED && previous.global() != TradingState.HALTED;
+    for (LiveAccount live : List.copyOf(accounts.values())) {
+      for (Order order : List.copyOf(live.account.orders())) {
+        boolean profileHalt = order.profileId() != null
+            && control.effective(order.profileId()) == TradingState.HALTED
+            && previous.effective(order.profileId()) != TradingState.HALTED;
+        if ((globalHalt || profileHalt) && OrderStatus.canTransition(order.status(), OrderStatus.PENDING_CANCEL)
+            && order.status() != OrderStatus.PENDING_CANCEL) {
+          cancel(live, order.id(), EventSource.REST, "trading HALTED by operator", json.getString("requestId"))
+              .onFailure(e -> log.warn("Halt could not cancel {}: {}", order.id(), e.getMessage()));
+        }
+      }
+    }
+  }
+
+  // Visible for tests of the shard's state.
+  Map<String, LiveAccount> accounts() { return accounts; }
+}
