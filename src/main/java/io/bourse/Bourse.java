@@ -3,6 +3,7 @@ package io.bourse;
 import io.bourse.config.BourseConfig;
 import io.bourse.config.ConfigLoader;
 import io.bourse.metrics.Metrics;
+import io.bourse.venue.PaperVenueCommand;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.PrintStream;
@@ -12,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Launcher: {@code java -jar bourse.jar [--config FILE]}. Loads and validates configuration (every problem on its
+ * Launcher: {@code java -jar bourse.jar [serve] [--config FILE]}, or {@code java -jar bourse.jar venue ...} for the
+ * paper venue alone ({@link PaperVenueCommand}). Loads and validates configuration (every problem on its
  * own line, exit code 2, no stack trace), starts the service, and stops it gracefully on SIGTERM/SIGINT.
  */
 public final class Bourse {
@@ -21,11 +23,17 @@ public final class Bourse {
   public static final int EXIT_CONFIG = 2;
   public static final int EXIT_START_FAILED = 1;
   public static final int EXIT_USAGE = 64;
+  private static final String USAGE = "usage: java -jar bourse.jar [serve] [--config FILE]\n"
+      + "       java -jar bourse.jar venue [--host HOST] [--port N] [--data-dir DIR] [--config FILE]";
 
   private Bourse() {}
 
   public static void main(String[] args) {
     long t0 = System.nanoTime();
+    if (args.length > 0 && args[0].equals("venue")) {
+      PaperVenueCommand.run(List.of(args).subList(1, args.length));
+      return;
+    }
     String configPath = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -34,9 +42,8 @@ public final class Bourse {
           configPath = args[++i];
         }
         case "serve" -> { /* the default command */ }
-        case "-h", "--help" -> exit(0, List.of("usage: java -jar bourse.jar [serve] [--config FILE]"));
-        default -> exit(EXIT_USAGE, List.of("unknown argument '" + args[i] + "'",
-            "usage: java -jar bourse.jar [serve] [--config FILE]"));
+        case "-h", "--help" -> exit(0, List.of(USAGE));
+        default -> exit(EXIT_USAGE, List.of("unknown argument '" + args[i] + "'", USAGE));
       }
     }
 
