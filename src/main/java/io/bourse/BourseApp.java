@@ -22,6 +22,17 @@ import io.bourse.redis.RedisClients;
 import io.bourse.store.DocumentStore;
 import io.bourse.store.DocumentStores;
 import io.bourse.store.StoreConfig;
+import io.bourse.trading.DemoStrategy;
+import io.bourse.trading.ProfileArea;
+import io.bourse.trading.ProfileService;
+import io.bourse.trading.ShardClient;
+import io.bourse.trading.TradingArea;
+import io.bourse.trading.TradingStore;
+import io.bourse.trading.TradingVerticle;
+import io.bourse.venue.PaperVenue;
+import io.bourse.venue.RunningVenue;
+import io.bourse.venue.Venue;
+import io.bourse.venue.VenueClient;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -52,6 +63,9 @@ public final class BourseApp {
   private Redis redis;
   private DocumentStore store;
   private AuthService auth;
+  private TradingStore tradingStore;
+  private ProfileService profiles;
+  private RunningVenue venue;
 
   private BourseApp(Vertx vertx, BourseConfig config, HealthService health) {
     this.vertx = vertx;
@@ -72,7 +86,12 @@ public final class BourseApp {
           BridgeRoutes bridge = new BridgeRoutes(app.auth::authenticate, new BridgeMetrics(metrics.registry()),
               BridgeLimits.defaults(), config.http().corsAllowedOrigins());
           routers.withExtraRoutes(bridge::mount);
+          int shards = config.instancesOf("trading");
+          AtomicInteger nextShard = new AtomicInteger();
           return app.deploy("market", () -> new MarketDataVerticle(config.market(), app.store, app.redis, null))
+              .compose(v -> app.deploy("trading", () -> new TradingVerticle(nextShard.getAndIncrement(), shards,
+                  config.trading(), app.tradingStore, app.profiles, app::connectVenue)))
+              .compose(v -> DemoStrategy.ensure(vertx, config, app.profiles, app.tradingStore, app.shardClient()))
               .compose(v -> app.deploy("http", () -> new HttpApiVerticle(config.http(), routers, app.httpPort::set)));
         }))
         .map(v -> {
@@ -103,15 +122,43 @@ public final class BourseApp {
         : DependencyCheck.disabled("kafka"));
     health.addDetail("market", () -> vertx.eventBus().<JsonObject>request(Addresses.MD_STATUS, new JsonObject())
         .map(reply -> reply.body()));
-    health.register(DependencyCheck.disabled("venue"));
     return DocumentStores.create(vertx, config.store()).compose(opened -> {
       store = opened;
+      tradingStore = new TradingStore(opened);
+      profiles = new ProfileService(opened);
       health.register(storeCheck(opened, config.store()));
       return AuthService.start(vertx, config.auth(), config.rateLimits(), Path.of(config.dataDir()), opened, redis);
-    }).map(a -> {
+    }).compose(a -> {
       auth = a;
+      return Future.all(tradingStore.ensure(), profiles.ensure());
+    }).compose(v -> PaperVenue.start(vertx, config.venue(), Path.of(config.dataDir()))).map(running -> {
+      venue = running;
+      health.register(venueCheck(running));
       return null;
     });
+  }
+
+  /** Each shard gets its own connection to the venue (its own report stream), made on the shard's context. */
+  private Future<Venue> connectVenue(Vertx shardVertx) {
+    VenueClient client = VenueClient.create(shardVertx, venue.url(), config.venue().client());
+    return client.firstConnect().map(v -> (Venue) client);
+  }
+
+  private ShardClient shardClient() {
+    return new ShardClient(vertx, config.instancesOf("trading"), config.trading().commandTimeoutMs());
+  }
+
+  private static DependencyCheck venueCheck(RunningVenue running) {
+    return new DependencyCheck() {
+      @Override public String name() { return "venue"; }
+      @Override public boolean configured() { return true; }
+      // Without the venue no order can be placed or cancelled; reads still work, so the service stays up (degraded).
+      @Override public boolean critical() { return false; }
+      @Override public Future<String> probe() {
+        return running.client().connected() ? Future.succeededFuture(running.url())
+            : Future.failedFuture("venue stream disconnected (" + running.url() + ")");
+      }
+    };
   }
 
   private static DependencyCheck storeCheck(DocumentStore store, StoreConfig storeConfig) {
@@ -126,7 +173,10 @@ public final class BourseApp {
   }
 
   private List<ApiArea> apiAreas() {
-    return List.of(new AuthArea(auth), new MarketArea(vertx, store));
+    ShardClient shards = shardClient();
+    return List.of(new AuthArea(auth), new MarketArea(vertx, store),
+        new TradingArea(vertx, tradingStore, shards, config.auth().bootstrapTenant(), profiles),
+        new ProfileArea(vertx, store, profiles, shards));
   }
 
   private Future<Void> deploy(String name, java.util.function.Supplier<io.vertx.core.Deployable> factory) {
@@ -155,8 +205,12 @@ public final class BourseApp {
     deployments.clear();
     return chain.compose(v -> {
       if (auth != null) auth.close();
+      Future<Void> venueClosed = venue == null ? Future.succeededFuture() : venue.close().recover(e -> {
+        log.warn("Venue close failed: {}", e.toString());
+        return Future.succeededFuture();
+      });
       if (redis != null) redis.close();
-      return store == null ? Future.<Void>succeededFuture() : store.close().recover(e -> {
+      return venueClosed.compose(x -> store == null ? Future.<Void>succeededFuture() : store.close()).recover(e -> {
         log.warn("Store close failed: {}", e.toString());
         return Future.succeededFuture();
       });

@@ -1,6 +1,8 @@
 package io.bourse.config;
 
 import io.bourse.market.MarketConfig;
+import io.bourse.trading.TradingConfig;
+import io.bourse.venue.VenueConfig;
 import io.bourse.auth.AuthConfig;
 import io.bourse.http.ratelimit.RateLimitConfig;
 import io.bourse.store.StoreConfig;
@@ -17,13 +19,13 @@ import java.util.TreeSet;
 public record BourseConfig(String dataDir, HttpConfig http, Map<String, Integer> verticleInstances,
                            RedisConfig redis, boolean clusterEnabled, long healthCheckTimeoutMs, StoreConfig store,
                            MarketConfig market, AuthConfig auth, RateLimitConfig rateLimits,
-                           io.bourse.trading.TradingConfig trading) {
+                           TradingConfig trading, VenueConfig venue) {
 
   /** Verticle names that can be scaled with {@code verticles.<name>.instances}. */
   public static final Set<String> VERTICLES = Set.of("http", "market", "trading");
 
   private static final Set<String> TOP_LEVEL_KEYS = Set.of(
-      "dataDir", "http", "verticles", "rateLimit", "redis", "kafka", "cluster", "health", "store", "market", "auth", "trading");
+      "dataDir", "http", "verticles", "rateLimit", "redis", "kafka", "cluster", "health", "store", "market", "auth", "trading", "venue");
 
   /** Redis is optional: features that use it fall back to in-process state unless {@code required} is set. */
   public record RedisConfig(String url, boolean required, int maxPoolSize) {
@@ -103,7 +105,8 @@ public record BourseConfig(String dataDir, HttpConfig http, Map<String, Integer>
     AuthConfig auth = AuthConfig.from(problems.section(json, "", "auth"), problems);
     BourseConfig config = new BourseConfig(dataDir, http, Map.copyOf(instances), redis, cluster, healthTimeout,
         StoreConfig.from(problems.section(json, "", "store"), dataDir, problems), market, auth, rateLimits,
-        io.bourse.trading.TradingConfig.from(problems.section(json, "", "trading"), problems));
+        TradingConfig.from(problems.section(json, "", "trading"), problems),
+        VenueConfig.from(problems.section(json, "", "venue"), problems));
     return new Parsed(config, problems);
   }
 

@@ -80,7 +80,7 @@ final class LiveAccount {
       BigDecimal feesBefore = TradingJson.dec(meta, "feesCollected");
       BigDecimal fees = feesBefore == null ? BigDecimal.ZERO : feesBefore;
       for (OrderEvent event : fresh) {
-        JsonObject eventJson = TradingJson.event(event).put("type", "event").put("requestId", requestId);
+        JsonObject eventJson = TradingJson.event(event).put(TradingStore.DOC_TYPE, "event").put("requestId", requestId);
         ops.add(BatchOperation.upsert(Document.of(accountId, TradingStore.eventDocId(orderId, event.sequence()), eventJson)));
         if (event.executionId() != null) {
           // The fee of this execution is what the order's fee total grew by since the previous one.
@@ -88,7 +88,7 @@ final class LiveAccount {
           fees = fees.add(fee);
           JsonObject fill = TradingJson.fill(order, event, fee);
           ops.add(BatchOperation.upsert(Document.of(accountId, TradingStore.fillDocId(event.executionId()),
-              fill.copy().put("type", "fill"))));
+              fill.copy().put(TradingStore.DOC_TYPE, "fill"))));
           events.add(publication("fills", fill));
         }
         symbols.add(order.symbol());
@@ -101,13 +101,13 @@ final class LiveAccount {
       Position position = account.position(symbol);
       JsonObject json = TradingJson.position(position, markPrice.apply(symbol));
       ops.add(BatchOperation.upsert(Document.of(accountId, TradingStore.positionDocId(symbol),
-          TradingJson.position(position, null).put("type", "position"))));
+          TradingJson.position(position, null).put(TradingStore.DOC_TYPE, "position"))));
       events.add(publication("positions", json));
     }
     List<LedgerEntry> entries = account.ledger().entries();
     for (LedgerEntry entry : entries) {
       ops.add(BatchOperation.upsert(Document.of(accountId, "ledger:" + entry.id(),
-          TradingJson.ledgerEntry(entry, ++entryNumber).put("type", "ledger"))));
+          TradingJson.toStore(TradingJson.ledgerEntry(entry, ++entryNumber), "entryId").put(TradingStore.DOC_TYPE, "ledger"))));
     }
     account.ledger().forgetEntries(entries.size());
     if (!symbols.isEmpty()) events.add(publication("pnl", pnl(markPrice)));
@@ -129,7 +129,7 @@ final class LiveAccount {
   }
 
   private JsonObject orderDoc(Order order, JsonObject meta) {
-    JsonObject doc = TradingJson.order(order).put("type", "order").put("open", order.status().isOpen())
+    JsonObject doc = TradingJson.toStore(TradingJson.order(order), "orderId").put(TradingStore.DOC_TYPE, "order").put("open", order.status().isOpen())
         .put("currency", account.currencyOf(order.id()))
         .put("reserved", TradingJson.plain(account.ledger().reservedFor(order.id())));
     for (String key : List.of("idempotencyKey", "requestHash", "source", "requestId")) {
@@ -144,7 +144,7 @@ final class LiveAccount {
     account.realizedByDay().forEach((day, amount) -> {
       if (!day.isBefore(today.minusDays(1))) realized.put(day.toString(), TradingJson.plain(amount));
     });
-    return new JsonObject().put("type", "account").put("accountId", accountId).put("tenantId", tenantId)
+    return new JsonObject().put(TradingStore.DOC_TYPE, "account").put("accountId", accountId).put("tenantId", tenantId)
         .put("balances", TradingStore.balancesJson(account.ledger().balances()))
         .put("nextPosting", account.ledger().nextPosting()).put("entryNumber", entryNumber)
         .put("eventSequence", eventSequence).put("venueSequence", venueSequence)

@@ -56,7 +56,7 @@ public final class ProfileArea implements ApiArea {
     profiles.list(tenant(ctx), limit == null ? 50 : Integer.parseInt(limit), ctx.queryParams().get("cursor"))
         .onSuccess(page -> {
           JsonArray items = new JsonArray();
-          page.items().forEach(d -> items.add(d.body().copy().put("version", d.etag())));
+          page.items().forEach(d -> items.add(ProfileService.api(d.body()).put("version", d.etag())));
           JsonObject out = new JsonObject().put("items", items);
           if (page.continuation() != null) out.put("nextCursor", page.continuation());
           ctx.json(out);
@@ -87,7 +87,7 @@ public final class ProfileArea implements ApiArea {
     JsonObject body = ctx.body().asJsonObject();
     profiles.document(p.tenantId(), id).compose(doc -> {
       if (doc == null) return Future.failedFuture(new BourseException(ErrorCode.NOT_FOUND_RESOURCE, "No profile " + id));
-      JsonObject current = doc.body();
+      JsonObject current = ProfileService.api(doc.body());
       JsonObject next = body.copy().put("id", id).put("accountId", current.getString("accountId"))
           .put("tenantId", p.tenantId()).put("enabled", body.getBoolean("enabled", current.getBoolean("enabled", false)))
           .put("createdAt", current.getString("createdAt")).put("updatedAt", Instant.now().toString());
@@ -114,7 +114,7 @@ public final class ProfileArea implements ApiArea {
     String id = ctx.pathParam("id");
     profiles.document(p.tenantId(), id).compose(doc -> {
       if (doc == null) return Future.failedFuture(new BourseException(ErrorCode.NOT_FOUND_RESOURCE, "No profile " + id));
-      JsonObject next = doc.body().copy().put("enabled", enabled).put("updatedAt", Instant.now().toString());
+      JsonObject next = ProfileService.api(doc.body()).put("enabled", enabled).put("updatedAt", Instant.now().toString());
       return profiles.replace(p.tenantId(), next, doc.etag());
     }).onSuccess(updated -> {
       announce(updated);

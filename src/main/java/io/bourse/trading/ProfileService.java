@@ -51,7 +51,7 @@ public final class ProfileService {
 
   private Future<Void> page(Query.Builder query, String continuation, List<JsonObject> out) {
     return store.query(CONTAINER, query.limit(1000).continuation(continuation).build()).compose(page -> {
-      page.items().forEach(d -> out.add(d.body()));
+      page.items().forEach(d -> out.add(api(d.body())));
       return page.continuation() == null ? Future.succeededFuture() : page(query, page.continuation(), out);
     });
   }
@@ -61,14 +61,14 @@ public final class ProfileService {
   }
 
   public Future<JsonObject> create(String tenantId, JsonObject profile) {
-    return store.create(CONTAINER, Document.of(tenantId, profile.getString("id"), profile)).map(ProfileService::withVersion)
+    return store.create(CONTAINER, Document.of(tenantId, profile.getString("id"), TradingJson.toStore(profile, "profileId"))).map(ProfileService::withVersion)
         .recover(e -> Future.failedFuture(e instanceof StoreException se && se.kind() == StoreException.Kind.CONFLICT
             ? new BourseException(ErrorCode.CONFLICT_EXISTS, "Profile " + profile.getString("id") + " already exists") : e));
   }
 
   /** Replaces with the caller's version (ETag) when given, so two editors cannot silently overwrite each other. */
   public Future<JsonObject> replace(String tenantId, JsonObject profile, String ifMatch) {
-    return store.replace(CONTAINER, Document.of(tenantId, profile.getString("id"), profile), ifMatch)
+    return store.replace(CONTAINER, Document.of(tenantId, profile.getString("id"), TradingJson.toStore(profile, "profileId")), ifMatch)
         .map(ProfileService::withVersion)
         .recover(e -> Future.failedFuture(e instanceof StoreException se && se.kind() == StoreException.Kind.PRECONDITION_FAILED
             ? new BourseException(ErrorCode.CONFLICT_VERSION, "Profile was modified concurrently; re-read it") : e));
@@ -80,7 +80,10 @@ public final class ProfileService {
             ? new BourseException(ErrorCode.NOT_FOUND_RESOURCE, "No profile " + profileId) : e));
   }
 
-  private static JsonObject withVersion(Document doc) { return doc.body().copy().put("version", doc.etag()); }
+  private static JsonObject withVersion(Document doc) { return api(doc.body()).put("version", doc.etag()); }
+
+  /** The API form of a stored profile (the store keeps its id as {@code profileId}). */
+  public static JsonObject api(JsonObject stored) { return TradingJson.fromStore(stored, "profileId"); }
 
   /**
    * The domain profile of a stored or submitted profile; a profile that does not make sense (periods, fractions,

@@ -133,7 +133,7 @@ public final class TradingArea implements ApiArea {
 
   private void listOrders(RoutingContext ctx) {
     String accountId = queryAccount(ctx);
-    Query.Builder query = Query.in(accountId).eq("type", "order").orderBy("createdAt", true);
+    Query.Builder query = Query.in(accountId).eq(TradingStore.DOC_TYPE, "order").orderBy("createdAt", true);
     String status = ctx.queryParams().get("status");
     if (status != null) query.eq("status", status);
     String symbol = ctx.queryParams().get("symbol");
@@ -155,12 +155,12 @@ public final class TradingArea implements ApiArea {
   }
 
   private void getOrderHistory(RoutingContext ctx) {
-    readOrder(ctx).compose(order -> store.queryAll(Query.in(order.getString("accountId")).eq("type", "event")
-        .eq("orderId", order.getString("id")).orderBy("sequence", false))).onSuccess(events -> {
+    readOrder(ctx).compose(order -> store.queryAll(Query.in(order.getString("accountId")).eq(TradingStore.DOC_TYPE, "event")
+        .eq("orderId", order.getString("orderId")).orderBy("sequence", false))).onSuccess(events -> {
           JsonArray items = new JsonArray();
           events.forEach(e -> {
             JsonObject item = e.copy();
-            item.remove("type");
+            item.remove(TradingStore.DOC_TYPE);
             items.add(item);
           });
           ctx.json(new JsonObject().put("items", items));
@@ -168,22 +168,22 @@ public final class TradingArea implements ApiArea {
   }
 
   private void listFills(RoutingContext ctx) {
-    Query.Builder query = Query.in(queryAccount(ctx)).eq("type", "fill").orderBy("createdAt", true);
+    Query.Builder query = Query.in(queryAccount(ctx)).eq(TradingStore.DOC_TYPE, "fill").orderBy("createdAt", true);
     String orderId = ctx.queryParams().get("orderId");
     if (orderId != null) query.eq("orderId", orderId);
     page(ctx, query, TradingArea::withoutType);
   }
 
   private void listLedger(RoutingContext ctx) {
-    Query.Builder query = Query.in(pathAccount(ctx)).eq("type", "ledger").orderBy("number", false);
+    Query.Builder query = Query.in(pathAccount(ctx)).eq(TradingStore.DOC_TYPE, "ledger").orderBy("number", false);
     String currency = ctx.queryParams().get("currency");
     if (currency != null) query.eq("currency", currency);
-    page(ctx, query, TradingArea::withoutType);
+    page(ctx, query, doc -> TradingJson.fromStore(doc, "entryId"));
   }
 
   private static JsonObject withoutType(JsonObject doc) {
     JsonObject copy = doc.copy();
-    copy.remove("type");
+    copy.remove(TradingStore.DOC_TYPE);
     return copy;
   }
 
@@ -240,7 +240,7 @@ public final class TradingArea implements ApiArea {
         return raced && attempts > 1 ? updateControl(p, state, profileId, reason, attempts - 1) : Future.failedFuture(e);
       });
     }).compose(next -> {
-      JsonObject audit = new JsonObject().put("type", "audit").put("action", "trading.control")
+      JsonObject audit = new JsonObject().put(TradingStore.DOC_TYPE, "audit").put("action", "trading.control")
           .put("state", state.name()).put("profileId", profileId).put("reason", reason).put("userId", p.userId())
           .put("tenantId", p.tenantId()).put("requestId", RequestContext.current()).put("at", Instant.now().toString());
       return store.documents().create(TradingStore.CONTAINER, Document.of(TradingStore.CONTROL, "audit:" + Instant.now()

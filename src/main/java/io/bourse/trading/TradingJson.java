@@ -45,7 +45,7 @@ public final class TradingJson {
   }
 
   public static Order orderFrom(JsonObject j) {
-    return new Order(j.getString("id"), j.getString("accountId"), j.getString("profileId"), j.getString("symbol"),
+    return new Order(j.getString("id", j.getString("orderId")), j.getString("accountId"), j.getString("profileId"), j.getString("symbol"),
         Side.valueOf(j.getString("side")), OrderType.valueOf(j.getString("type")), dec(j, "quantity"),
         dec(j, "price"), dec(j, "stopPrice"), TimeInForce.valueOf(j.getString("timeInForce")),
         j.getString("clientOrderId"), OrderStatus.valueOf(j.getString("status")), dec(j, "filledQuantity"),
@@ -119,9 +119,30 @@ public final class TradingJson {
   }
 
   public static LedgerEntry ledgerEntryFrom(JsonObject j) {
-    return new LedgerEntry(j.getString("id"), j.getString("postingId"), j.getString("accountId"),
+    return new LedgerEntry(j.getString("id", j.getString("entryId")), j.getString("postingId"), j.getString("accountId"),
         j.getString("currency"), Book.valueOf(j.getString("book")), dec(j, "amount"), EntryKind.valueOf(j.getString("kind")),
         j.getString("orderId"), Instant.parse(j.getString("createdAt")));
+  }
+
+  /**
+   * The store reserves the body field {@code id}: stored forms keep the value under {@code idField} instead, and
+   * {@link #fromStore} puts it back, so REST shows the same shape as the bridge.
+   */
+  public static JsonObject toStore(JsonObject api, String idField) {
+    JsonObject stored = api.copy();
+    Object id = stored.remove("id");
+    if (id != null) stored.put(idField, id);
+    return stored;
+  }
+
+  public static JsonObject fromStore(JsonObject stored, String idField, String... internal) {
+    JsonObject api = new JsonObject().put("id", stored.getValue(idField));
+    stored.forEach(e -> {
+      if (!e.getKey().equals(idField)) api.put(e.getKey(), e.getValue());
+    });
+    api.remove(TradingStore.DOC_TYPE);
+    for (String key : internal) api.remove(key);
+    return api;
   }
 
   public static String plain(BigDecimal value) {

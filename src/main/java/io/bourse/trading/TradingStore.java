@@ -35,6 +35,8 @@ public final class TradingStore {
   public static final String REGISTRY = "_accounts";
   public static final String CONTROL = "_control";
   public static final String ACCOUNT_DOC = "account";
+  /** Body field naming the kind of a stored document ("type" is an order field). */
+  public static final String DOC_TYPE = "docType";
 
   private final DocumentStore store;
 
@@ -43,7 +45,7 @@ public final class TradingStore {
   public DocumentStore documents() { return store; }
 
   public Future<Void> ensure() {
-    return store.ensureContainer(ContainerSpec.of(CONTAINER, "type", "status", "symbol", "orderId", "number",
+    return store.ensureContainer(ContainerSpec.of(CONTAINER, DOC_TYPE, "status", "symbol", "orderId", "number",
         "createdAt", "profileId")).mapEmpty();
   }
 
@@ -67,13 +69,13 @@ public final class TradingStore {
     return store.read(CONTAINER, accountId, ACCOUNT_DOC).compose(accountDoc -> {
       if (accountDoc == null) return Future.succeededFuture(null);
       JsonObject a = accountDoc.body();
-      Future<List<JsonObject>> orders = queryAll(Query.in(accountId).eq("type", "order").eq("open", true));
-      Future<List<JsonObject>> positions = queryAll(Query.in(accountId).eq("type", "position"));
+      Future<List<JsonObject>> orders = queryAll(Query.in(accountId).eq(TradingStore.DOC_TYPE, "order").eq("open", true));
+      Future<List<JsonObject>> positions = queryAll(Query.in(accountId).eq(TradingStore.DOC_TYPE, "position"));
       return Future.all(orders, positions).compose(both -> {
         List<JsonObject> openOrders = orders.result();
         List<Future<List<JsonObject>>> histories = new ArrayList<>();
         for (JsonObject o : openOrders) {
-          histories.add(queryAll(Query.in(accountId).eq("type", "event").eq("orderId", o.getString("id"))
+          histories.add(queryAll(Query.in(accountId).eq(TradingStore.DOC_TYPE, "event").eq("orderId", o.getString("orderId"))
               .orderBy("sequence", false)));
         }
         return Future.all(histories).map(h -> {

@@ -110,7 +110,7 @@ public final class TradingVerticle extends VerticleBase {
       venue = v;
       venue.reports(this::onVenueReport);
       venue.onReconnect(ignored -> accounts.values().forEach(this::catchUp));
-      return store.queryAll(io.bourse.store.Query.in(TradingStore.REGISTRY).eq("type", "registry"));
+      return store.queryAll(io.bourse.store.Query.in(TradingStore.REGISTRY).eq(TradingStore.DOC_TYPE, "registry"));
     }).compose(registry -> {
       List<Future<LiveAccount>> loads = new ArrayList<>();
       for (JsonObject entry : registry) {
@@ -222,7 +222,7 @@ public final class TradingVerticle extends VerticleBase {
 
   private Future<LiveAccount> createAccount(String tenantId, String accountId) {
     Instant now = Instant.now();
-    JsonObject registry = new JsonObject().put("type", "registry").put("accountId", accountId).put("tenantId", tenantId)
+    JsonObject registry = new JsonObject().put(TradingStore.DOC_TYPE, "registry").put("accountId", accountId).put("tenantId", tenantId)
         .put("createdAt", now.toString());
     JsonObject accountDoc = new JsonObject().put("tenantId", tenantId).put("createdAt", now.toString());
     TradingAccount account = new TradingAccount(accountId, config.reservation());
@@ -327,7 +327,7 @@ public final class TradingVerticle extends VerticleBase {
     JsonObject meta = new JsonObject().put("requestHash", requestHash).put("idempotencyKey", command.idempotencyKey())
         .put("source", command.source().name()).put("requestId", requestId);
     live.orderMeta.put(orderId, meta);
-    JsonObject idem = new JsonObject().put("type", "idem").put("orderId", orderId)
+    JsonObject idem = new JsonObject().put(TradingStore.DOC_TYPE, "idem").put("orderId", orderId)
         .put("idempotencyKey", command.idempotencyKey()).put("requestHash", requestHash).put("createdAt", now.toString());
     Promise<JsonObject> answered = Promise.promise();
     inflightPlacements.put(orderId, answered.future());
@@ -361,24 +361,29 @@ public final class TradingVerticle extends VerticleBase {
           .put("message", "The venue could not be reached; order " + orderId + " was not sent and is REJECTED"));
     }
     Order order = live.account.order(orderId).orElse(null);
-    JsonObject body = order == null ? null : TradingJson.order(order);
-    if (response == null) {
-      int status = order != null && order.status() == OrderStatus.UNKNOWN ? 202 : 201;
-      response = reply(status, body);
-    }
-    if (order != null) live.orderMeta.computeIfAbsent(orderId, id -> new JsonObject()).put("response", response);
-    JsonObject answered = response;
-    List<BatchOperation> extra = List.of(
-        BatchOperation.upsert(Document.of(live.accountId, TradingStore.idempotencyDocId(orderId),
-            idem.copy().put("response", answered))),
-        outbox(live, orderId, "submit", failed == ErrorCode.EXT_VENUE_TIMEOUT ? "pending" : "done", now));
-    // The final order may have been forgotten (terminal) when a fill raced in; its changes are already queued.
-    return persist(live, order == null ? Set.of() : Set.of(orderId), extra, requestId).map(v -> answered);
+    JsonObject failedResponse = response;
+    List<BatchOperation> extra = List.of(outbox(live, orderId, "submit",
+        failed == ErrorCode.EXT_VENUE_TIMEOUT ? "pending" : "done", now));
+    // A fill that raced in may have finished the order (and dropped it from memory); its batch is queued before this
+    // one, so once this is durable the store holds the final order.
+    return persist(live, order == null ? Set.of() : Set.of(orderId), extra, requestId)
+        .compose(v -> order != null && live.account.order(orderId).isPresent()
+            ? Future.succeededFuture(TradingJson.order(live.account.order(orderId).get()))
+            : store.read(live.accountId, TradingStore.orderDocId(orderId)).map(d -> publicOrder(d.body())))
+        .compose(body -> {
+          int status = "UNKNOWN".equals(body.getString("status")) ? 202 : 201;
+          JsonObject answer = failedResponse != null ? failedResponse : reply(status, body);
+          JsonObject meta = live.orderMeta.get(orderId);
+          if (meta != null) meta.put("response", answer);
+          // The first answer is kept with the idempotency record: a repeat gets exactly this.
+          return store.documents().upsert(TradingStore.CONTAINER, Document.of(live.accountId,
+              TradingStore.idempotencyDocId(orderId), idem.copy().put("response", answer))).map(answer);
+        });
   }
 
   private static BatchOperation outbox(LiveAccount live, String orderId, String action, String state, Instant at) {
     return BatchOperation.upsert(Document.of(live.accountId, TradingStore.outboxDocId(orderId, action),
-        new JsonObject().put("type", "outbox").put("orderId", orderId).put("action", action).put("status", state)
+        new JsonObject().put(TradingStore.DOC_TYPE, "outbox").put("orderId", orderId).put("action", action).put("status", state)
             .put("updatedAt", at.toString())));
   }
 
