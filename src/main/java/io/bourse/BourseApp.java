@@ -74,18 +74,24 @@ public final class BourseApp {
   }
 
   public static Future<BourseApp> start(Vertx vertx, BourseConfig config, Metrics metrics) {
+    // The JVM's first pooled direct-buffer allocation initialises Netty's allocator classes (~300 ms cold). Pay it
+    // here, on the starting thread, rather than on whichever event loop first opens a connection.
+    io.netty.buffer.ByteBufAllocator.DEFAULT.directBuffer(1024).release();
     BuildInfo build = BuildInfo.load();
     RequestIdBusInterceptors.install(vertx);
     BourseApp app = new BourseApp(vertx, config, new HealthService(vertx, build.version(), config.healthCheckTimeoutMs()));
     return app.connectDependencies()
         .compose(v -> vertx.fileSystem().readFile(CONTRACT_PATH))
-        .compose(contractText -> loadContract(vertx, contractText).compose(contract -> {
+        .compose(contractText -> loadContract(vertx, contractText).compose(contract -> vertx.executeBlocking(() -> {
+          // Wiring loads and initialises most of the application's classes: a worker pays that, not an event loop.
           ApiRouterFactory routers = new ApiRouterFactory(contract, contractText, config.http(), app.health,
               metrics.registry(), app.apiAreas(), build.swaggerUiVersion());
           // The bridge shares the HTTP router (one port); its meters are process-wide, its hooks per router.
           BridgeRoutes bridge = new BridgeRoutes(app.auth::authenticate, new BridgeMetrics(metrics.registry()),
               BridgeLimits.defaults(), config.http().corsAllowedOrigins());
           routers.withExtraRoutes(bridge::mount);
+          return routers;
+        }, false)).compose(routers -> {
           int shards = config.instancesOf("trading");
           AtomicInteger nextShard = new AtomicInteger();
           return app.deploy("market", () -> new MarketDataVerticle(config.market(), app.store, app.redis, null))
@@ -181,7 +187,15 @@ public final class BourseApp {
 
   private Future<Void> deploy(String name, java.util.function.Supplier<io.vertx.core.Deployable> factory) {
     int instances = config.instancesOf(name);
-    return vertx.deployVerticle(factory, new DeploymentOptions().setInstances(instances)).map(id -> {
+    // Instances are constructed on a worker (constructors load classes and build meters), then handed to deploy.
+    return vertx.executeBlocking(() -> {
+      List<io.vertx.core.Deployable> made = new ArrayList<>();
+      for (int i = 0; i < instances; i++) made.add(factory.get());
+      return made;
+    }, false).compose(made -> {
+      java.util.Iterator<io.vertx.core.Deployable> next = made.iterator();
+      return vertx.deployVerticle(next::next, new DeploymentOptions().setInstances(instances));
+    }).map(id -> {
       deployments.add(id);
       log.info("Deployed {} x{}", name, instances);
       return null;

@@ -35,7 +35,10 @@ public final class HttpApiVerticle extends VerticleBase {
         .setCompressionSupported(true)
         .setMaxInitialLineLength(8192)
         .setMaxHeaderSize(16384));
-    return server.requestHandler(routerFactory.create(vertx)).listen().onSuccess(s -> {
+    // Building the router compiles every operation's schema validators: a few hundred ms of CPU that would stall this
+    // event loop, so it happens on a worker; the finished router is plain data, used from the event loop afterwards.
+    return vertx.executeBlocking(() -> routerFactory.create(vertx), false)
+        .compose(router -> server.requestHandler(router).listen()).onSuccess(s -> {
       log.debug("HTTP API listening on {}:{}", http.host(), s.actualPort());
       onListening.accept(s.actualPort());
     });

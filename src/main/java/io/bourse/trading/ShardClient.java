@@ -34,6 +34,7 @@ public final class ShardClient {
     JsonObject error = body.getJsonObject("error");
     if (error == null) return Future.succeededFuture(body);
     ErrorCode code = ErrorCode.fromCode(error.getString("code"));
-    return Future.failedFuture(new BourseException(code == null ? ErrorCode.INTERNAL : code, error.getString("message")));
+    return Future.failedFuture(new BourseException(code == null ? ErrorCode.INTERNAL : code, error.getString("message"),
+        error.getJsonArray("details")));
   }
 }

@@ -75,7 +75,11 @@ public final class TradingVerticle extends VerticleBase {
   private final StrategyEvaluator strategies = new StrategyEvaluator();
   private final Map<String, LiveAccount> accounts = new HashMap<>();
   private final Map<String, Future<LiveAccount>> loading = new HashMap<>();
-  private final Map<String, Future<JsonObject>> inflightPlacements = new HashMap<>();
+  private final Map<String, Future<LiveAccount>> creating = new HashMap<>();
+  /** Placements between their first write and their answer, by order id, with the request hash they were made with. */
+  private record Inflight(String requestHash, Future<JsonObject> answer) {}
+
+  private final Map<String, Inflight> inflightPlacements = new HashMap<>();
   private final Map<String, ArrayDeque<VenueExecution>> catchingUp = new HashMap<>();
   private final Map<String, BigDecimal> lastPrice = new HashMap<>();
   private final Map<String, Instant> lastPriceAt = new HashMap<>();
@@ -176,8 +180,9 @@ public final class TradingVerticle extends VerticleBase {
       } else {
         ErrorCode code = ar.cause() instanceof BourseException be ? be.code() : ErrorCode.INTERNAL;
         if (code == ErrorCode.INTERNAL) log.error("Trading command {} failed", action, ar.cause());
-        message.reply(new JsonObject().put("error", new JsonObject().put("code", code.code())
-            .put("message", ar.cause().getMessage())));
+        JsonObject error = new JsonObject().put("code", code.code()).put("message", ar.cause().getMessage());
+        if (ar.cause() instanceof BourseException be && !be.details().isEmpty()) error.put("details", be.details());
+        message.reply(new JsonObject().put("error", error));
       }
     });
   }
@@ -198,22 +203,27 @@ public final class TradingVerticle extends VerticleBase {
       if (!createIfMissing) {
         return Future.failedFuture(new BourseException(ErrorCode.NOT_FOUND_RESOURCE, "No account " + accountId));
       }
-      return createAccount(tenantId, accountId);
+      // Concurrent first requests of a new tenant share one creation.
+      return creating.computeIfAbsent(accountId, id -> createAccount(tenantId, id)
+          .onComplete(ar -> creating.remove(id)));
     });
   }
 
-  /** Loads an account into memory once; concurrent callers share the load. Completes with null if it does not exist. */
+  /**
+   * Loads an account into memory once; concurrent callers share the load, and an instance already in memory is never
+   * replaced (two instances of one account would be two writers). Completes with null if it does not exist.
+   */
   private Future<LiveAccount> account(String accountId) {
     LiveAccount live = accounts.get(accountId);
     if (live != null) return Future.succeededFuture(live);
     return loading.computeIfAbsent(accountId, id -> store.load(id, config.reservation()).map(loaded -> {
-      loading.remove(id);
-      if (loaded == null) return null;
+      LiveAccount existing = accounts.get(id);
+      if (existing != null || loaded == null) return existing;
       LiveAccount fresh = new LiveAccount(loaded.accountDoc().getString("tenantId"), loaded.account(), writerFor(id),
           loaded.accountDoc(), loaded.orderMeta());
       accounts.put(id, fresh);
       return fresh;
-    }).onFailure(e -> loading.remove(id)));
+    }).onComplete(ar -> loading.remove(id)));
   }
 
   private AccountWriter writerFor(String accountId) {
@@ -225,19 +235,24 @@ public final class TradingVerticle extends VerticleBase {
     JsonObject registry = new JsonObject().put(TradingStore.DOC_TYPE, "registry").put("accountId", accountId).put("tenantId", tenantId)
         .put("createdAt", now.toString());
     JsonObject accountDoc = new JsonObject().put("tenantId", tenantId).put("createdAt", now.toString());
-    TradingAccount account = new TradingAccount(accountId, config.reservation());
-    config.paperFunding().forEach((currency, amount) -> account.deposit(currency, amount, now));
-    LiveAccount live = new LiveAccount(tenantId, account, writerFor(accountId), accountDoc, Map.of());
-    accounts.put(accountId, live);
-    LiveAccount.Changes changes = live.collect(Set.of(), List.of(), null, lastPrice::get);
-    // Registry first: an account that exists without a registry entry would be missed at shard start-up.
+    // Registry first: an account that exists without a registry entry would be missed at shard start-up. The account
+    // joins the shard only once it is durable, so no command can queue a write ahead of its opening batch.
     return store.documents().upsert(TradingStore.CONTAINER, Document.of(TradingStore.REGISTRY, accountId, registry))
-        .compose(v -> live.writer.write(changes.operations()))
-        .map(v -> {
-          log.info("Paper account {} created for tenant {} with {}", accountId, tenantId, config.paperFunding());
-          return live;
-        })
-        .onFailure(e -> accounts.remove(accountId));
+        .compose(v -> store.load(accountId, config.reservation()))
+        .compose(loaded -> {
+          LiveAccount existing = accounts.get(accountId);
+          if (existing != null) return Future.succeededFuture(existing);
+          if (loaded != null) return account(accountId);
+          TradingAccount account = new TradingAccount(accountId, config.reservation());
+          config.paperFunding().forEach((currency, amount) -> account.deposit(currency, amount, now));
+          LiveAccount live = new LiveAccount(tenantId, account, writerFor(accountId), accountDoc, Map.of());
+          LiveAccount.Changes changes = live.collect(Set.of(), List.of(), null, lastPrice::get);
+          return live.writer.write(changes.operations()).map(w -> {
+            accounts.put(accountId, live);
+            log.info("Paper account {} created for tenant {} with {}", accountId, tenantId, config.paperFunding());
+            return live;
+          });
+        });
   }
 
   private JsonObject snapshot(LiveAccount live) {
@@ -281,12 +296,15 @@ public final class TradingVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> repeatOf(LiveAccount live, String orderId, String requestHash) {
-    Future<JsonObject> inflight = inflightPlacements.get(orderId);
+    Inflight inflight = inflightPlacements.get(orderId);
+    if (inflight != null) {
+      return requestHash != null && !requestHash.equals(inflight.requestHash()) ? Future.failedFuture(conflict(orderId))
+          : inflight.answer().map(TradingVerticle::asRepeat);
+    }
     Order existing = live.account.order(orderId).orElse(null);
-    if (inflight == null && existing == null) return null;
+    if (existing == null) return null;
     JsonObject meta = live.orderMeta.getOrDefault(orderId, new JsonObject());
     if (requestHash != null && !requestHash.equals(meta.getString("requestHash"))) return Future.failedFuture(conflict(orderId));
-    if (inflight != null) return inflight.map(first -> asRepeat(first));
     JsonObject stored = meta.getJsonObject("response");
     return Future.succeededFuture(stored != null ? asRepeat(stored) : reply(200, TradingJson.order(existing)));
   }
@@ -330,7 +348,7 @@ public final class TradingVerticle extends VerticleBase {
     JsonObject idem = new JsonObject().put(TradingStore.DOC_TYPE, "idem").put("orderId", orderId)
         .put("idempotencyKey", command.idempotencyKey()).put("requestHash", requestHash).put("createdAt", now.toString());
     Promise<JsonObject> answered = Promise.promise();
-    inflightPlacements.put(orderId, answered.future());
+    inflightPlacements.put(orderId, new Inflight(requestHash, answered.future()));
     List<BatchOperation> extra = List.of(
         BatchOperation.upsert(Document.of(live.accountId, TradingStore.idempotencyDocId(orderId), idem)),
         outbox(live, orderId, "submit", "pending", now));

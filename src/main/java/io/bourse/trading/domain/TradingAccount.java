@@ -153,7 +153,7 @@ public final class TradingAccount {
     return recentPlacements.size();
   }
 
-  /** Realized PnL booked on the UTC day of {@code now} plus unrealized PnL at the given marks (symbols without one count zero). */
+  /** Realized PnL net of fees booked on the UTC day of {@code now} plus unrealized PnL at the given marks (symbols without one count zero). */
   public BigDecimal dailyPnl(Instant now, Function<String, BigDecimal> markPrice) {
     BigDecimal pnl = realizedByDay.getOrDefault(utcDay(now), BigDecimal.ZERO);
     for (Position position : positions.values()) {
@@ -275,7 +275,9 @@ public final class TradingAccount {
     Position before = position(order.symbol());
     Position after = before.apply(order.side(), fill.quantity(), fill.price());
     positions.put(order.symbol(), after);
-    realizedByDay.merge(utcDay(at), after.realizedPnl().subtract(before.realizedPnl()), BigDecimal::add);
+    // The day's loss is what the account lost, net: realized PnL minus the fees paid for it.
+    realizedByDay.merge(utcDay(at), after.realizedPnl().subtract(before.realizedPnl()).subtract(fill.fee()),
+        BigDecimal::add);
     appliedExecutions.add(fill.executionId());
 
     Order filled = order.withFill(fill.quantity(), fill.price(), fill.fee(), target, at);

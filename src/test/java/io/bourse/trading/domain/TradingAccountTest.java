@@ -187,13 +187,13 @@ class TradingAccountTest {
   }
 
   @Test
-  void realizedPnlCountsTowardTodaysPnl() {
+  void realizedPnlNetOfFeesCountsTowardTodaysPnl() {
     Order buy = buyLimit("b", "1", "100");
     fill(buy, "e1", "1", "100", "0");
     Order sell = account.place(PlaceOrder.limit("acc", "BTC-USD", Side.SELL, d("1"), d("90"), "s", EventSource.REST),
         BTC, null, T);
-    fill(sell, "e2", "1", "90", "0");
-    assertThat(account.dailyPnl(T, s -> d("95"))).isEqualByComparingTo("-10");
+    fill(sell, "e2", "1", "90", "0.5");
+    assertThat(account.dailyPnl(T, s -> d("95"))).as("realized -10 and the 0.5 fee").isEqualByComparingTo("-10.5");
     assertThat(account.dailyPnl(T.plusSeconds(86400), s -> d("95"))).isEqualByComparingTo("0");
   }
 
