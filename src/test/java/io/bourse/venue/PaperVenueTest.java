@@ -22,6 +22,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.bourse.support.BlockedThreadWatch;
 import io.vertx.junit5.VertxExtension;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -312,5 +313,26 @@ class PaperVenueTest {
     await(venue.submit(market("c1", Side.BUY, "1", TimeInForce.GTC)));
     eventually("reports", () -> seenOn.size() == 2);
     assertThat(seenOn).containsOnly(context);
+  }
+
+  @Test
+  void nothingBlocksAnEventLoop() throws Exception {
+    try (BlockedThreadWatch watch = new BlockedThreadWatch()) {
+      Vertx vertx = watch.vertx();
+      Venue venue = start(vertx, config("1", "1", "0.5", "0"));
+      mark(vertx, "100");
+      List<Future<VenueOrderState>> submits = new java.util.ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        submits.add(venue.submit(i % 2 == 0 ? market("n" + i, Side.BUY, "1", TimeInForce.GTC)
+            : limit("n" + i, Side.SELL, "1", "101", TimeInForce.GTC)));
+      }
+      await(Future.all(submits));
+      mark(vertx, "102");
+      assertThat(await(venue.openOrders(ACC))).hasSize(100);
+      assertThat(await(running.client().health()).getString("status")).isEqualTo("healthy");
+      await(running.close());
+      running = null;
+      assertThat(watch.blockedWarnings()).isEmpty();
+    }
   }
 }
