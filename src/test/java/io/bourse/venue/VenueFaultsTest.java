@@ -51,7 +51,7 @@ class VenueFaultsTest {
 
   @Test
   void aSubmitThatTimesOutFailsWithExt001ButTheOrderExistsAtTheVenue(Vertx vertx) {
-    Venue venue = start(vertx, new VenueConfig.Faults(0, 0, 0, 0, 1, 0, 0), 300);
+    Venue venue = start(vertx, new VenueConfig.Faults(0, 0, 0, 0, 1, 0, 0), 1_000);
     BourseException e = failure(venue.submit(limit("t1", Side.BUY, "1", "90", TimeInForce.GTC)));
     assertThat(e.code()).isEqualTo(ErrorCode.EXT_VENUE_TIMEOUT);
     assertThat(e.getMessage()).contains("outcome is unknown");
