@@ -86,7 +86,11 @@ public final class PaperVenueCommand {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Paper venue shutting down");
       try {
-        vertx.undeploy(deployment).eventually(vertx::close).await(30, TimeUnit.SECONDS);
+        // Two waits, not one chain: a future chained on the verticle's context could not deliver its result once
+        // vertx.close() has stopped that context's event loop.
+        vertx.undeploy(deployment).await(30, TimeUnit.SECONDS);
+        vertx.close().await(30, TimeUnit.SECONDS);
+        log.info("Paper venue stopped; journal closed");
       } catch (Exception e) {
         log.warn("Paper venue shutdown did not complete cleanly: {}", e.toString());
       }

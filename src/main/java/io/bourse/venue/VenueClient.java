@@ -133,6 +133,14 @@ public final class VenueClient implements Venue {
         .map(r -> VenueJson.accountFromJson(json(r)));
   }
 
+  /**
+   * The venue's {@code GET /health}: {@code {"status":"healthy",...}}, for Bourse's {@code /health/venue}. Fails with
+   * {@code ERR_EXT_002} when the venue is down or its journal failed.
+   */
+  public Future<JsonObject> health() {
+    return send(HttpMethod.GET, "/health", null, false).map(VenueClient::json);
+  }
+
   @Override
   public void reports(Handler<VenueExecution> handler) {
     reports = new Registered<>(handler, vertx.getOrCreateContext());
