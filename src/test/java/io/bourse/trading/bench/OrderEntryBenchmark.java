@@ -1,0 +1,140 @@
+package io.bourse.trading.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bourse.support.Api;
+import io.bourse.support.TestApp;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+/**
+ * POST /api/v1/orders end to end (JWT, contract validation, risk, ledger, atomic write, venue ack over HTTP) at a
+ * constant offered rate, open loop: requests are sent on a schedule whatever the answers do, and each latency is
+ * measured from the time the request was due, not from when it went out (no coordinated omission, as wrk2 does).
+ * Baseline in the same run and JVM: a bare Vert.x handler answering 201 with a JSON body, offered the same rate.
+ *
+ * <p>Run: {@code mvn -B -Pbenchmarks test -Dtest=OrderEntryBenchmark} (rates: {@code -Dbench.rates=1000,2500,5000}).
+ */
+class OrderEntryBenchmark {
+  private static final int ACCOUNTS = 8;
+  private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 10);
+  private static final int MEASURE_SECONDS = Integer.getInteger("bench.seconds", 20);
+
+  record Result(String name, int offered, double achieved, long errors, Histogram latency) {
+    String row() {
+      return String.format(Locale.ROOT, "| %s | %d | %.0f | %d | %.2f | %.2f | %.2f | %.2f |", name, offered, achieved,
+          errors, ms(latency.getValueAtPercentile(50)), ms(latency.getValueAtPercentile(99)),
+          ms(latency.getValueAtPercentile(99.9)), ms(latency.getMaxValue()));
+    }
+
+    private static double ms(long nanos) { return nanos / 1e6; }
+  }
+
+  @Test
+  void orderEntryAtAConstantRate() throws Exception {
+    String[] rates = System.getProperty("bench.rates", "1000,2500,5000").split(",");
+    List<Result> results = new ArrayList<>();
+    try (TestApp app = TestApp.start(Api.knownAdmin()
+        .put("market", new JsonObject().put("simulated", new JsonObject().put("ticksPerSecond", 200)))
+        .put("trading", new JsonObject().put("demoStrategy", false).put("limits", new JsonObject()
+            .put("maxOrdersPerMinute", 10_000_000).put("maxOpenOrders", 100_000).put("dailyLossLimit", "100000000"))))) {
+      Api api = new Api(app);
+      String admin = api.adminToken();
+      List<String> tokens = new ArrayList<>();
+      for (int i = 0; i < ACCOUNTS; i++) {
+        String tenant = api.post("/api/v1/admin/tenants", admin, new JsonObject().put("name", "bench-" + i))
+            .bodyAsJsonObject().getString("id");
+        String email = "bench-" + i + "-" + UUID.randomUUID() + "@bourse.test";
+        api.createUser(admin, email, "a-long-enough-password", tenant, "trader");
+        String token = api.tokens(email, "a-long-enough-password").getString("accessToken");
+        assertThat(api.get("/api/v1/accounts", token).statusCode()).isEqualTo(200);
+        tokens.add(token);
+      }
+      Vertx loadVertx = Vertx.vertx();
+      HttpServer bare = loadVertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> req.response()
+          .setStatusCode(201).putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("id", UUID.randomUUID().toString()).put("status", "NEW").encode())))
+          .listen(0, "127.0.0.1").await();
+      try {
+        for (String rate : rates) {
+          int r = Integer.parseInt(rate.trim());
+          results.add(run(loadVertx, "bare Vert.x handler", bare.actualPort(), r, tokens));
+          results.add(run(loadVertx, "POST /api/v1/orders", app.port(), r, tokens));
+        }
+      } finally {
+        loadVertx.close().await();
+      }
+    }
+    System.out.println("| endpoint | offered/s | achieved/s | errors | p50 ms | p99 ms | p99.9 ms | max ms |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
+    results.forEach(r -> System.out.println(r.row()));
+    assertThat(results).allSatisfy(r -> assertThat(r.latency().getTotalCount()).isPositive());
+  }
+
+  private static Result run(Vertx vertx, String name, int port, int rate, List<String> tokens) throws Exception {
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+        .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(512));
+    run(client, rate, WARMUP_SECONDS, tokens, null);
+    Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+    AtomicLong errors = new AtomicLong();
+    long started = System.nanoTime();
+    long completed = run(client, rate, MEASURE_SECONDS, tokens, new Recorder(latency, errors));
+    double seconds = (System.nanoTime() - started) / 1e9;
+    client.close().await();
+    Result result = new Result(name, rate, completed / seconds, errors.get(), latency);
+    System.out.println(result.row());
+    return result;
+  }
+
+  private record Recorder(Histogram latency, AtomicLong errors) {}
+
+  /** Sends {@code rate} requests per second for {@code seconds}, on a 1 ms schedule; waits for every answer. */
+  private static long run(HttpClient client, int rate, int seconds, List<String> tokens, Recorder recorder)
+      throws InterruptedException {
+    long total = (long) rate * seconds;
+    CountDownLatch done = new CountDownLatch((int) total);
+    AtomicLong completed = new AtomicLong();
+    long start = System.nanoTime();
+    long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
+    for (long i = 0; i < total; i++) {
+      long due = start + i * intervalNanos;
+      long wait = due - System.nanoTime();
+      if (wait > 1_000_000) Thread.sleep(wait / 1_000_000);
+      String token = tokens.get((int) (i % tokens.size()));
+      String side = (i / tokens.size()) % 2 == 0 ? "BUY" : "SELL";
+      Buffer body = new JsonObject().put("symbol", "BTC-USD").put("side", side).put("type", "MARKET")
+          .put("quantity", "0.001").toBuffer();
+      Future<Integer> status = client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/v1/orders")
+              .putHeader("Authorization", "Bearer " + token).putHeader("Content-Type", "application/json")
+              .putHeader("Idempotency-Key", UUID.randomUUID().toString()))
+          .compose(req -> req.send(body)).compose(resp -> resp.body().map(b -> resp.statusCode()));
+      status.onComplete(ar -> {
+        if (recorder != null) {
+          recorder.latency().recordValue(Math.max(0, System.nanoTime() - due));
+          if (ar.failed() || ar.result() != 201) recorder.errors().incrementAndGet();
+        }
+        completed.incrementAndGet();
+        done.countDown();
+      });
+    }
+    done.await(120, TimeUnit.SECONDS);
+    return completed.get();
+  }
+}
