@@ -130,6 +130,11 @@ public final class PaperVenueServer extends VerticleBase {
         + ctx.request().method() + " " + ctx.request().path(), null));
     router.errorHandler(405, ctx -> error(ctx, ErrorCode.VAL_METHOD_NOT_ALLOWED, "method "
         + ctx.request().method() + " is not allowed on " + ctx.request().path(), null));
+    // Failures the router answers itself (a malformed URI, a body over the limit, ...) keep the JSON envelope too.
+    router.errorHandler(400, ctx -> error(ctx, ErrorCode.VAL_PARAMETER, "malformed request", null));
+    router.errorHandler(413, ctx -> error(ctx, ErrorCode.VAL_BODY_TOO_LARGE, "request body is larger than "
+        + MAX_BODY_BYTES + " bytes", null));
+    router.errorHandler(500, this::failure);
     return router;
   }
 
@@ -330,7 +335,7 @@ public final class PaperVenueServer extends VerticleBase {
     } else if (ctx.statusCode() == 413) {
       error(ctx, ErrorCode.VAL_BODY_TOO_LARGE, "request body is larger than " + MAX_BODY_BYTES + " bytes", null);
     } else if (ctx.statusCode() == 400) {
-      error(ctx, ErrorCode.VAL_MALFORMED_JSON, "malformed request", null);
+      error(ctx, ErrorCode.VAL_PARAMETER, "malformed request", null);
     } else {
       log.error("Unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), cause);
       error(ctx, ErrorCode.INTERNAL, "internal error", null);
