@@ -77,12 +77,10 @@ final class PaperBook {
       notice(o, Kind.REJECTED, "no mark price for " + order.symbol() + " yet", now);
     } else {
       notice(o, Kind.ACKNOWLEDGED, null, now);
-      if (mark != null) {
-        if (order.type() == OrderType.STOP_LIMIT && stopCrossed(o, mark)) {
-          record(new Triggered(order.accountId(), order.clientOrderId(), now));
-        }
-        arrive(o, mark, now);
+      if (mark != null && order.type() == OrderType.STOP_LIMIT && stopCrossed(o, mark)) {
+        record(new Triggered(order.accountId(), order.clientOrderId(), now));
       }
+      arrive(o, mark, now);
     }
     return drain(o.state(), true);
   }
@@ -220,10 +218,13 @@ final class PaperBook {
 
   // ---- matching ---------------------------------------------------------------------------------------------
 
-  /** An order becomes active (on submission, or when its stop triggers) and meets the mark as a taker. */
+  /**
+   * An order becomes active (on submission, or when its stop triggers) and meets the mark as a taker. Without a mark
+   * nothing is marketable: an IOC or FOK limit order then expires at once.
+   */
   private void arrive(PaperOrder o, BigDecimal mark, Instant at) {
     if (o.order.type() == OrderType.STOP_LIMIT && !o.triggered) return;
-    boolean marketable = o.order.type() == OrderType.MARKET || limitCrossed(o, mark);
+    boolean marketable = mark != null && (o.order.type() == OrderType.MARKET || limitCrossed(o, mark));
     BigDecimal remaining = o.remaining();
     BigDecimal available = available(o);
     TimeInForce tif = o.order.timeInForce();
