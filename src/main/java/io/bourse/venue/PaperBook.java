@@ -143,7 +143,7 @@ final class PaperBook {
   VenueAccount account(String accountId) {
     Account a = accounts.get(accountId);
     return a == null ? new VenueAccount(accountId, Map.of(), Map.of())
-        : new VenueAccount(accountId, Map.copyOf(a.positions), Map.copyOf(a.cash));
+        : new VenueAccount(accountId, plainCopy(a.positions), plainCopy(a.cash));
   }
 
   BigDecimal markOf(String symbol) { return marks.get(symbol); }
@@ -315,6 +315,12 @@ final class PaperBook {
     PaperOrder o = find(accountId, clientOrderId);
     if (o == null) throw new IllegalStateException("no order " + accountId + "/" + clientOrderId);
     return o;
+  }
+
+  private static Map<String, BigDecimal> plainCopy(Map<String, BigDecimal> values) {
+    Map<String, BigDecimal> copy = new TreeMap<>();
+    values.forEach((k, v) -> copy.put(k, plain(v)));
+    return Map.copyOf(copy);
   }
 
   /** Plain form without trailing zeros ("2.50000" → "2.5", "0E-8" → "0"). */
