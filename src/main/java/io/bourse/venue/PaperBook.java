@@ -77,12 +77,10 @@ final class PaperBook {
       notice(o, Kind.REJECTED, "no mark price for " + order.symbol() + " yet", now);
     } else {
       notice(o, Kind.ACKNOWLEDGED, null, now);
-      if (mark != null) {
-        if (order.type() == OrderType.STOP_LIMIT && stopCrossed(o, mark)) {
-          record(new Triggered(order.accountId(), order.clientOrderId(), now));
-        }
-        arrive(o, mark, now);
+      if (mark != null && order.type() == OrderType.STOP_LIMIT && stopCrossed(o, mark)) {
+        record(new Triggered(order.accountId(), order.clientOrderId(), now));
       }
+      arrive(o, mark, now);
     }
     return drain(o.state(), true);
   }
@@ -145,7 +143,7 @@ final class PaperBook {
   VenueAccount account(String accountId) {
     Account a = accounts.get(accountId);
     return a == null ? new VenueAccount(accountId, Map.of(), Map.of())
-        : new VenueAccount(accountId, Map.copyOf(a.positions), Map.copyOf(a.cash));
+        : new VenueAccount(accountId, plainCopy(a.positions), plainCopy(a.cash));
   }
 
   BigDecimal markOf(String symbol) { return marks.get(symbol); }
@@ -220,10 +218,13 @@ final class PaperBook {
 
   // ---- matching ---------------------------------------------------------------------------------------------
 
-  /** An order becomes active (on submission, or when its stop triggers) and meets the mark as a taker. */
+  /**
+   * An order becomes active (on submission, or when its stop triggers) and meets the mark as a taker. Without a mark
+   * nothing is marketable: an IOC or FOK limit order then expires at once.
+   */
   private void arrive(PaperOrder o, BigDecimal mark, Instant at) {
     if (o.order.type() == OrderType.STOP_LIMIT && !o.triggered) return;
-    boolean marketable = o.order.type() == OrderType.MARKET || limitCrossed(o, mark);
+    boolean marketable = mark != null && (o.order.type() == OrderType.MARKET || limitCrossed(o, mark));
     BigDecimal remaining = o.remaining();
     BigDecimal available = available(o);
     TimeInForce tif = o.order.timeInForce();
@@ -314,6 +315,12 @@ final class PaperBook {
     PaperOrder o = find(accountId, clientOrderId);
     if (o == null) throw new IllegalStateException("no order " + accountId + "/" + clientOrderId);
     return o;
+  }
+
+  private static Map<String, BigDecimal> plainCopy(Map<String, BigDecimal> values) {
+    Map<String, BigDecimal> copy = new TreeMap<>();
+    values.forEach((k, v) -> copy.put(k, plain(v)));
+    return Map.copyOf(copy);
   }
 
   /** Plain form without trailing zeros ("2.50000" → "2.5", "0E-8" → "0"). */

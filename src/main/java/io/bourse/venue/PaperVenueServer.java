@@ -3,6 +3,7 @@ package io.bourse.venue;
 import io.bourse.common.BourseException;
 import io.bourse.common.ErrorCode;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -63,12 +64,18 @@ public final class PaperVenueServer extends VerticleBase {
   /** The port the venue listens on, once started (-1 before). */
   public int actualPort() { return port; }
 
-  /** Replaces the fault settings at run time (for tests and reconciliation drills). Safe from any thread. */
-  public void faults(VenueConfig.Faults newFaults) {
+  /**
+   * Replaces the fault settings at run time (for tests and reconciliation drills). Safe from any thread; requests
+   * that arrive after the future completes see the new settings.
+   */
+  public Future<Void> faults(VenueConfig.Faults newFaults) {
+    Promise<Void> applied = Promise.promise();
     context.runOnContext(v -> {
       faults = newFaults;
       random = newFaults.seed() == 0 ? new Random() : new Random(newFaults.seed());
+      applied.complete();
     });
+    return applied.future();
   }
 
   @Override
@@ -130,6 +137,11 @@ public final class PaperVenueServer extends VerticleBase {
         + ctx.request().method() + " " + ctx.request().path(), null));
     router.errorHandler(405, ctx -> error(ctx, ErrorCode.VAL_METHOD_NOT_ALLOWED, "method "
         + ctx.request().method() + " is not allowed on " + ctx.request().path(), null));
+    // Failures the router answers itself (a malformed URI, a body over the limit, ...) keep the JSON envelope too.
+    router.errorHandler(400, ctx -> error(ctx, ErrorCode.VAL_PARAMETER, "malformed request", null));
+    router.errorHandler(413, ctx -> error(ctx, ErrorCode.VAL_BODY_TOO_LARGE, "request body is larger than "
+        + MAX_BODY_BYTES + " bytes", null));
+    router.errorHandler(500, this::failure);
     return router;
   }
 
@@ -235,10 +247,18 @@ public final class PaperVenueServer extends VerticleBase {
     });
   }
 
+  /** A mark reaches the book {@code latencyMs} late, like a submit, so fills lag the prices that cause them. */
   private Future<Void> applyMark(VenueJson.Mark mark) {
-    PaperBook.Outcome outcome = book.mark(mark.symbol(), mark.price(), mark.at());
-    if (outcome.events().isEmpty()) return Future.succeededFuture();
-    return journal.append(outcome.events()).onSuccess(v -> push(outcome.executions()));
+    Promise<Void> applied = Promise.promise();
+    after(config.matching().latencyMs(), () -> {
+      PaperBook.Outcome outcome = book.mark(mark.symbol(), mark.price(), mark.at());
+      if (outcome.events().isEmpty()) {
+        applied.complete();
+      } else {
+        journal.append(outcome.events()).onSuccess(v -> push(outcome.executions())).onComplete(applied);
+      }
+    });
+    return applied.future();
   }
 
   // ---- the stream -------------------------------------------------------------------------------------------
@@ -330,7 +350,7 @@ public final class PaperVenueServer extends VerticleBase {
     } else if (ctx.statusCode() == 413) {
       error(ctx, ErrorCode.VAL_BODY_TOO_LARGE, "request body is larger than " + MAX_BODY_BYTES + " bytes", null);
     } else if (ctx.statusCode() == 400) {
-      error(ctx, ErrorCode.VAL_MALFORMED_JSON, "malformed request", null);
+      error(ctx, ErrorCode.VAL_PARAMETER, "malformed request", null);
     } else {
       log.error("Unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), cause);
       error(ctx, ErrorCode.INTERNAL, "internal error", null);

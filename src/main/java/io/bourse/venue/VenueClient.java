@@ -87,7 +87,11 @@ public final class VenueClient implements Venue {
    * keeps reconnecting; {@link #firstConnect()} completes when it first succeeds.
    */
   public static VenueClient create(Vertx vertx, String baseUrl, VenueConfig.Client options) {
-    VenueClient client = new VenueClient(vertx, URI.create(baseUrl), options);
+    URI base = URI.create(baseUrl);
+    if (!"http".equalsIgnoreCase(base.getScheme()) || base.getHost() == null || base.getPort() <= 0) {
+      throw new IllegalArgumentException("venue URL must be http://host:port, got '" + baseUrl + "'");
+    }
+    VenueClient client = new VenueClient(vertx, base, options);
     client.streamContext.runOnContext(v -> client.connectStream());
     return client;
   }

@@ -34,7 +34,7 @@ public record VenueConfig(Mode mode, String url, String host, int port, Matching
    * (buys higher, sells lower), fees are charged on the notional in the quote currency. At most
    * {@code maxFillFraction} of an order's quantity (and at most {@code maxFillQuantity}, 0 = no cap) fills per
    * matching opportunity (submission or mark-price update), so partial fills happen. {@code latencyMs} delays the
-   * handling of every submit and cancel. The quote currency of a symbol is what follows its last '-'
+   * handling of every submit, cancel and mark price, so acks and fills lag what caused them. The quote currency of a symbol is what follows its last '-'
    * ({@code BTC-USD} → USD), else {@code defaultCurrency}.
    */
   public record Matching(BigDecimal slippageBps, BigDecimal feeBps, long latencyMs, BigDecimal maxFillFraction,

@@ -45,7 +45,6 @@ final class VenueJournal {
   private final Vertx vertx;
   private final Path file;
   private final FileChannel channel;
-  private final FileChannel lockChannel;
   private final FileLock lock;
   private List<Pending> queued = new ArrayList<>();
   private boolean writing;
@@ -57,11 +56,11 @@ final class VenueJournal {
   /** What the journal held when it was opened, one list of events per command, oldest first. */
   record Opened(VenueJournal journal, List<List<JournalEvent>> commands) {}
 
-  private VenueJournal(Vertx vertx, Path file, FileChannel channel, FileChannel lockChannel, FileLock lock) {
+  /** {@code lock} holds the lock file's channel ({@link FileLock#channel()}); closing that channel releases it. */
+  private VenueJournal(Vertx vertx, Path file, FileChannel channel, FileLock lock) {
     this.vertx = vertx;
     this.file = file;
     this.channel = channel;
-    this.lockChannel = lockChannel;
     this.lock = lock;
   }
 
@@ -93,7 +92,7 @@ final class VenueJournal {
         channel.force(true);
         syncDirectory(dir);
       }
-      return new Opened(new VenueJournal(vertx, file, channel, lockChannel, lock), commands);
+      return new Opened(new VenueJournal(vertx, file, channel, lock), commands);
     } catch (IOException | RuntimeException e) {
       lock.release();
       lockChannel.close();
@@ -215,8 +214,7 @@ final class VenueJournal {
       try {
         channel.close();
       } finally {
-        if (lock.isValid()) lock.release();
-        lockChannel.close();
+        lock.channel().close();
       }
       return null;
     }, false));

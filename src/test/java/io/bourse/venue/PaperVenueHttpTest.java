@@ -95,6 +95,8 @@ class PaperVenueHttpTest {
     assertError(http(vertx, url, HttpMethod.DELETE, "/accounts/" + ACC + "/orders/c1", null),
         ErrorCode.NOT_FOUND_RESOURCE);
     assertError(http(vertx, url, HttpMethod.GET, "/nowhere", null), ErrorCode.NOT_FOUND_ROUTE);
+    assertError(http(vertx, url, HttpMethod.GET, "/accounts/%ZZ/orders/x", null), ErrorCode.VAL_PARAMETER);
+    assertError(http(vertx, url, HttpMethod.GET, "/accounts/" + "a".repeat(65), null), ErrorCode.VAL_IDENTIFIER);
     assertError(http(vertx, url, HttpMethod.PUT, "/orders", "{}"), ErrorCode.VAL_METHOD_NOT_ALLOWED);
     assertError(http(vertx, url, HttpMethod.POST, "/prices", "{\"symbol\":\"BTC-USD\",\"price\":1}"),
         ErrorCode.VAL_SCHEMA);

@@ -104,7 +104,11 @@ class PaperVenueProcessTest {
     Path journal = data.resolve("venue").resolve(VenueJournal.FILE);
     assertThat(Files.readAllLines(journal)).as("one journal line per command").hasSizeGreaterThanOrEqualTo(20);
 
-    Process restarted = launch("run2", "--port", "0", "--data-dir", data.toString());
+    // The restart reads its data directory and port from a config file, as an operator's would.
+    Path config = dir.resolve("venue.json");
+    Files.writeString(config, new io.vertx.core.json.JsonObject().put("dataDir", data.toString())
+        .put("venue", new io.vertx.core.json.JsonObject().put("port", 0).put("feeBps", "0")).encode());
+    Process restarted = launch("run2", "--config", config.toString());
     try {
       String url = awaitReady(restarted, "run2");
       VenueClient client = connect(vertx, url);
@@ -150,9 +154,17 @@ class PaperVenueProcessTest {
   }
 
   @Test
-  void usageErrorsExitWith64(Vertx vertx) throws Exception {
+  void usageErrorsExitWith64AndConfigErrorsWith2(Vertx vertx) throws Exception {
+    Files.writeString(dir.resolve("bad.json"), "{\"venue\": {\"feeBps\": \"lots\", \"colour\": \"blue\"}}");
+    Process badConfig = launch("bad3", "--config", dir.resolve("bad.json").toString());
     Process badPort = launch("bad1", "--port", "eighty");
     Process unknown = launch("bad2", "--frobnicate");
+    assertThat(badConfig.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(badConfig.exitValue()).isEqualTo(Bourse.EXIT_CONFIG);
+    assertThat(Files.readAllLines(dir.resolve("bad3.err"))).containsExactlyInAnyOrder(
+        "config error: venue.colour: unknown key (known: [client, defaultCurrency, faults, feeBps, host, latencyMs, "
+            + "maxFillFraction, maxFillQuantity, mode, port, slippageBps, url])",
+        "config error: venue.feeBps: must be a decimal number, got 'lots'");
     assertThat(badPort.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(unknown.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(badPort.exitValue()).isEqualTo(Bourse.EXIT_USAGE);

@@ -1,6 +1,7 @@
 package io.bourse.venue;
 
 import static io.bourse.venue.VenueTesting.ACC;
+import static io.bourse.venue.VenueTesting.assertState;
 import static io.bourse.venue.VenueTesting.BTC;
 import static io.bourse.venue.VenueTesting.await;
 import static io.bourse.venue.VenueTesting.collect;
@@ -47,6 +48,13 @@ class PaperVenueTest {
     return running.venue();
   }
 
+  /** Starts a venue that already has a mark price for BTC-USD. */
+  private Venue start(Vertx vertx, VenueConfig config, String btcMark) {
+    Venue venue = start(vertx, config);
+    mark(vertx, btcMark);
+    return venue;
+  }
+
   @AfterEach
   void stop() {
     if (running != null) await(running.close());
@@ -56,11 +64,16 @@ class PaperVenueTest {
     VenueTesting.mark(vertx, running.url(), BTC, price);
   }
 
+  /** Sets a mark, then looks one order up: what a mark did to it. */
+  private VenueOrderState afterMark(Vertx vertx, Venue venue, String price, String clientOrderId) {
+    mark(vertx, price);
+    return await(venue.lookup(ACC, clientOrderId));
+  }
+
   @Test
   void marketOrdersFillAtTheMarkMovedAgainstTheTakerAndPayFees(Vertx vertx) {
-    Venue venue = start(vertx, config("10", "10", "1", "0"));
+    Venue venue = start(vertx, config("10", "10", "1", "0"), "100");
     List<VenueExecution> stream = collect(venue);
-    mark(vertx, "100");
 
     VenueOrderState buy = await(venue.submit(market("b1", Side.BUY, "2", TimeInForce.GTC)));
     assertThat(buy.status()).isEqualTo(VenueOrderStatus.FILLED);
@@ -100,9 +113,8 @@ class PaperVenueTest {
 
   @Test
   void limitOrdersRestUntilAMarkCrossesThemAndMarkPricesTravelOverTheStream(Vertx vertx) {
-    Venue venue = start(vertx, config("10", "0", "1", "0"));
+    Venue venue = start(vertx, config("10", "0", "1", "0"), "100");
     List<VenueExecution> stream = collect(venue);
-    mark(vertx, "100");
     VenueOrderState placed = await(venue.submit(limit("l1", Side.BUY, "1", "95", TimeInForce.GTC)));
     assertThat(placed.status()).isEqualTo(VenueOrderStatus.NEW);
     assertThat(placed.price()).isEqualByComparingTo("95");
@@ -127,8 +139,7 @@ class PaperVenueTest {
 
   @Test
   void stopLimitOrdersTriggerWhenTheStopIsCrossedThenWorkAsLimitOrders(Vertx vertx) {
-    Venue venue = start(vertx, config("0", "0", "1", "0"));
-    mark(vertx, "100");
+    Venue venue = start(vertx, config("0", "0", "1", "0"), "100");
     VenueOrder stopBuy = new VenueOrder(ACC, "st1", BTC, Side.BUY, OrderType.STOP_LIMIT, d("1"), d("106"), d("105"),
         TimeInForce.GTC);
     VenueOrder stopSell = new VenueOrder(ACC, "st2", BTC, Side.SELL, OrderType.STOP_LIMIT, d("1"), d("97"), d("98"),
@@ -136,36 +147,27 @@ class PaperVenueTest {
     assertThat(await(venue.submit(stopBuy)).status()).isEqualTo(VenueOrderStatus.NEW);
     assertThat(await(venue.submit(stopSell)).status()).isEqualTo(VenueOrderStatus.NEW);
 
-    mark(vertx, "104.9");
-    assertThat(await(venue.lookup(ACC, "st1")).status()).isEqualTo(VenueOrderStatus.NEW);
-    mark(vertx, "105.5");
-    VenueOrderState bought = await(venue.lookup(ACC, "st1"));
+    assertThat(afterMark(vertx, venue, "104.9", "st1").status()).isEqualTo(VenueOrderStatus.NEW);
+    VenueOrderState bought = afterMark(vertx, venue, "105.5", "st1");
     assertThat(bought.status()).isEqualTo(VenueOrderStatus.FILLED);
     assertThat(bought.averagePrice()).isEqualByComparingTo("105.5");
 
     // The sell stop triggers at 96 but its limit (97) is above the mark: it rests as a limit order.
-    mark(vertx, "96");
-    assertThat(await(venue.lookup(ACC, "st2")).status()).isEqualTo(VenueOrderStatus.NEW);
-    mark(vertx, "97.2");
-    VenueOrderState sold = await(venue.lookup(ACC, "st2"));
+    assertThat(afterMark(vertx, venue, "96", "st2").status()).isEqualTo(VenueOrderStatus.NEW);
+    VenueOrderState sold = afterMark(vertx, venue, "97.2", "st2");
     assertThat(sold.status()).isEqualTo(VenueOrderStatus.FILLED);
     assertThat(sold.averagePrice()).isEqualByComparingTo("97");
   }
 
   @Test
   void partialFillsHappenOnePriceUpdateAtATime(Vertx vertx) {
-    Venue venue = start(vertx, config("0", "0", "0.25", "0"));
-    mark(vertx, "100");
+    Venue venue = start(vertx, config("0", "0", "0.25", "0"), "100");
     VenueOrderState first = await(venue.submit(market("p1", Side.BUY, "1", TimeInForce.GTC)));
-    assertThat(first.status()).isEqualTo(VenueOrderStatus.PARTIALLY_FILLED);
-    assertThat(first.filledQuantity()).isEqualByComparingTo("0.25");
+    assertState(first, VenueOrderStatus.PARTIALLY_FILLED, "0.25");
     mark(vertx, "101");
-    mark(vertx, "102");
-    assertThat(await(venue.lookup(ACC, "p1")).status()).isEqualTo(VenueOrderStatus.PARTIALLY_FILLED);
-    mark(vertx, "103");
-    VenueOrderState done = await(venue.lookup(ACC, "p1"));
-    assertThat(done.status()).isEqualTo(VenueOrderStatus.FILLED);
-    assertThat(done.filledQuantity()).isEqualByComparingTo("1");
+    assertThat(afterMark(vertx, venue, "102", "p1").status()).isEqualTo(VenueOrderStatus.PARTIALLY_FILLED);
+    VenueOrderState done = afterMark(vertx, venue, "103", "p1");
+    assertState(done, VenueOrderStatus.FILLED, "1");
     assertThat(done.averagePrice()).isEqualByComparingTo("101.5");
 
     List<VenueExecution> fills = await(venue.executions(ACC, 0, 100)).items().stream()
@@ -178,16 +180,13 @@ class PaperVenueTest {
 
   @Test
   void iocFillsWhatItCanAndExpiresTheRestFokFillsInFullOrNotAtAll(Vertx vertx) {
-    Venue venue = start(vertx, config("0", "0", "0.5", "0"));
-    mark(vertx, "100");
+    Venue venue = start(vertx, config("0", "0", "0.5", "0"), "100");
     VenueOrderState ioc = await(venue.submit(market("ioc", Side.BUY, "1", TimeInForce.IOC)));
-    assertThat(ioc.status()).isEqualTo(VenueOrderStatus.EXPIRED);
-    assertThat(ioc.filledQuantity()).isEqualByComparingTo("0.5");
+    assertState(ioc, VenueOrderStatus.EXPIRED, "0.5");
     assertThat(ioc.reason()).contains("IOC");
 
     VenueOrderState iocLimit = await(venue.submit(limit("ioc2", Side.BUY, "1", "90", TimeInForce.IOC)));
-    assertThat(iocLimit.status()).isEqualTo(VenueOrderStatus.EXPIRED);
-    assertThat(iocLimit.filledQuantity()).isEqualByComparingTo("0");
+    assertState(iocLimit, VenueOrderStatus.EXPIRED, "0");
 
     VenueOrderState fok = await(venue.submit(market("fok", Side.BUY, "1", TimeInForce.FOK)));
     assertThat(fok.status()).as("only half the quantity is available").isEqualTo(VenueOrderStatus.EXPIRED);
@@ -204,20 +203,17 @@ class PaperVenueTest {
 
   @Test
   void fokFillsInFullWhenTheLiquidityIsThere(Vertx vertx) {
-    Venue venue = start(vertx, config("0", "0", "1", "1"));
-    mark(vertx, "100");
+    Venue venue = start(vertx, config("0", "0", "1", "1"), "100");
     assertThat(await(venue.submit(market("f1", Side.BUY, "2", TimeInForce.FOK))).status())
         .as("at most 1 per price update").isEqualTo(VenueOrderStatus.EXPIRED);
     VenueOrderState filled = await(venue.submit(market("f2", Side.BUY, "1", TimeInForce.FOK)));
-    assertThat(filled.status()).isEqualTo(VenueOrderStatus.FILLED);
-    assertThat(filled.filledQuantity()).isEqualByComparingTo("1");
+    assertState(filled, VenueOrderStatus.FILLED, "1");
     assertThat(await(venue.account(ACC)).positions()).isEqualTo(Map.of(BTC, d("1")));
   }
 
   @Test
   void aRepeatedClientOrderIdReturnsTheSameOrderEvenWhenTwoSubmitsRace(Vertx vertx) {
-    Venue venue = start(vertx, config("0", "0", "1", "0"));
-    mark(vertx, "100");
+    Venue venue = start(vertx, config("0", "0", "1", "0"), "100");
     VenueOrder order = limit("dup", Side.BUY, "1", "90", TimeInForce.GTC);
     VenueOrderState first = await(venue.submit(order));
     VenueOrderState again = await(venue.submit(order));
@@ -236,9 +232,8 @@ class PaperVenueTest {
 
   @Test
   void cancelEndsAnOpenOrderAndLeavesAFilledOneFilled(Vertx vertx) {
-    Venue venue = start(vertx, config("0", "0", "1", "0"));
+    Venue venue = start(vertx, config("0", "0", "1", "0"), "100");
     List<VenueExecution> stream = collect(venue);
-    mark(vertx, "100");
     await(venue.submit(limit("open", Side.SELL, "1", "110", TimeInForce.GTC)));
     VenueOrderState canceled = await(venue.cancel(ACC, "open"));
     assertThat(canceled.status()).isEqualTo(VenueOrderStatus.CANCELED);
@@ -266,8 +261,7 @@ class PaperVenueTest {
 
   @Test
   void executionsPageBySequenceWithoutGaps(Vertx vertx) {
-    Venue venue = start(vertx, config("0", "0", "1", "0"));
-    mark(vertx, "100");
+    Venue venue = start(vertx, config("0", "0", "1", "0"), "100");
     await(venue.submit(market("e1", Side.BUY, "1", TimeInForce.GTC)));  // 1 ack, 2 fill
     await(venue.submit(market("e2", Side.SELL, "1", TimeInForce.GTC))); // 3 ack, 4 fill
     await(venue.submit(limit("e3", Side.BUY, "1", "1", TimeInForce.GTC))); // 5 ack
@@ -319,8 +313,7 @@ class PaperVenueTest {
   void nothingBlocksAnEventLoop() throws Exception {
     try (BlockedThreadWatch watch = new BlockedThreadWatch()) {
       Vertx vertx = watch.vertx();
-      Venue venue = start(vertx, config("1", "1", "0.5", "0"));
-      mark(vertx, "100");
+      Venue venue = start(vertx, config("1", "1", "0.5", "0"), "100");
       List<Future<VenueOrderState>> submits = new java.util.ArrayList<>();
       for (int i = 0; i < 200; i++) {
         submits.add(venue.submit(i % 2 == 0 ? market("n" + i, Side.BUY, "1", TimeInForce.GTC)

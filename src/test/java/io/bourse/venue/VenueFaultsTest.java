@@ -60,7 +60,7 @@ class VenueFaultsTest {
     assertThat(found).as("query before resubmitting: the order is there").isNotNull();
     assertThat(found.status()).isEqualTo(VenueOrderStatus.NEW);
 
-    running.server().faults(NONE);
+    await(running.server().faults(NONE));
     VenueOrderState resubmitted = await(venue.submit(limit("t1", Side.BUY, "1", "90", TimeInForce.GTC)));
     assertThat(resubmitted.venueOrderId()).isEqualTo(found.venueOrderId());
     assertThat(await(venue.openOrders(ACC))).hasSize(1);
@@ -99,12 +99,12 @@ class VenueFaultsTest {
     assertThat(rejected.status()).isEqualTo(VenueOrderStatus.REJECTED);
     assertThat(rejected.reason()).contains("fault injection");
 
-    running.server().faults(new VenueConfig.Faults(0, 1, 0, 0, 0, 0, 0));
+    await(running.server().faults(new VenueConfig.Faults(0, 1, 0, 0, 0, 0, 0)));
     assertThat(failure(venue.submit(market("x2", Side.BUY, "1", TimeInForce.GTC))).code())
         .isEqualTo(ErrorCode.EXT_VENUE_QUOTA);
     assertThat(await(venue.lookup(ACC, "x2"))).as("a quota refusal creates nothing").isNull();
 
-    running.server().faults(new VenueConfig.Faults(0, 0, 400, 0, 0, 0, 0));
+    await(running.server().faults(new VenueConfig.Faults(0, 0, 400, 0, 0, 0, 0)));
     long t0 = System.nanoTime();
     assertThat(await(venue.submit(market("x3", Side.BUY, "1", TimeInForce.GTC))).status())
         .isEqualTo(VenueOrderStatus.FILLED);
@@ -122,6 +122,12 @@ class VenueFaultsTest {
     await(running.venue().submit(limit("lat", Side.BUY, "1", "1", TimeInForce.GTC)));
     await(running.venue().cancel(ACC, "lat"));
     assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(600);
+
+    await(running.venue().submit(limit("lat2", Side.BUY, "1", "100", TimeInForce.GTC)));
+    long t1 = System.nanoTime();
+    VenueTesting.mark(vertx, running.url(), BTC, "99"); // answers once the mark reached the book
+    assertThat((System.nanoTime() - t1) / 1_000_000).as("fills lag the mark").isGreaterThanOrEqualTo(300);
+    assertThat(await(running.venue().lookup(ACC, "lat2")).status()).isEqualTo(VenueOrderStatus.FILLED);
   }
 
   @Test
@@ -129,7 +135,7 @@ class VenueFaultsTest {
     Venue venue = start(vertx, new VenueConfig.Faults(0, 0, 0, 0, 0, 1, 0), 2_000);
     List<VenueExecution> stream = collect(venue);
     await(venue.submit(market("s1", Side.BUY, "1", TimeInForce.GTC)));
-    running.server().faults(NONE);
+    await(running.server().faults(NONE));
     await(venue.submit(market("s2", Side.BUY, "1", TimeInForce.GTC)));
     eventually("s2's reports", () -> kinds(stream, "s2").size() == 2);
     assertThat(kinds(stream, "s1")).isEmpty();

@@ -114,6 +114,12 @@ final class VenueTesting {
     return error;
   }
 
+  static void assertState(VenueOrderState state, VenueOrderStatus status, String filledQuantity) {
+    assertThat(state.status()).as("status of %s", state.clientOrderId()).isEqualTo(status);
+    assertThat(state.filledQuantity()).as("filled quantity of %s", state.clientOrderId())
+        .isEqualByComparingTo(filledQuantity);
+  }
+
   /** Collects what the stream delivers. */
   static List<VenueExecution> collect(Venue venue) {
     List<VenueExecution> seen = new CopyOnWriteArrayList<>();
