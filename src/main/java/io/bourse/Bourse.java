@@ -85,7 +85,10 @@ public final class Bourse {
       log.info("Shutting down");
       try {
         // Shutdown-hook thread, not an event loop: waiting for the drain is the point.
-        app.stop().eventually(vertx::close).await(config.http().shutdownGraceSeconds() + 10L, TimeUnit.SECONDS);
+        // Two waits, not stop().eventually(vertx::close): a continuation chained after close() would be delivered on
+        // an event loop that close() has just stopped, and the hook would hang until the timeout.
+        app.stop().await(config.http().shutdownGraceSeconds() + 10L, TimeUnit.SECONDS);
+        vertx.close().await(10, TimeUnit.SECONDS);
       } catch (Exception e) {
         log.warn("Shutdown did not complete cleanly: {}", e.toString());
       }
