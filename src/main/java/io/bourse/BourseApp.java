@@ -12,6 +12,7 @@ import io.bourse.health.DependencyCheck;
 import io.bourse.health.HealthService;
 import io.bourse.http.ApiArea;
 import io.bourse.http.ApiRouterFactory;
+import io.bourse.http.DashboardRoutes;
 import io.bourse.http.HttpApiVerticle;
 import io.bourse.market.KafkaHealth;
 import io.bourse.market.MarketArea;
@@ -72,6 +73,7 @@ public final class BourseApp {
           BridgeRoutes bridge = new BridgeRoutes(app.auth::authenticate, new BridgeMetrics(metrics.registry()),
               BridgeLimits.defaults(), config.http().corsAllowedOrigins());
           routers.withExtraRoutes(bridge::mount);
+          routers.withExtraRoutes(DashboardRoutes::mount);
           return app.deploy("market", () -> new MarketDataVerticle(config.market(), app.store, app.redis, null))
               .compose(v -> app.deploy("http", () -> new HttpApiVerticle(config.http(), routers, app.httpPort::set)));
         }))
