@@ -109,9 +109,11 @@ async function start() {
   instruments = await loadInstruments();
   renderInstrumentPickers();
   if (!chart) chart = new CandleChart($('chart'));
-  await selectChartSymbol(instruments[0]?.symbol);
   connectPublic();
-  await loadAccounts();
+  // Open the chart on an instrument that trades around the clock, so it has candles whatever the time.
+  const always = instruments.find((i) => i.session?.type === '24/7') ?? instruments[0];
+  selectChartSymbol(always?.symbol).catch(showError);
+  loadAccounts().catch(showError);
   if (me.roles.includes('admin')) {
     $('admin').hidden = false;
     loadControl();
@@ -198,11 +200,13 @@ async function loadAccounts() {
       $('trading-status').textContent = e.status === 404 ? 'Trading is not available on this server yet.'
         : 'Your role cannot see trading accounts.';
       $('order-form').hidden = true;
+      $('account').hidden = true;
       return;
     }
     throw e;
   }
   $('order-form').hidden = false;
+  $('account').hidden = false;
   $('account').replaceChildren(...list.map((a) => new Option(`${a.id.slice(0, 8)} ${a.currency}`, a.id)));
   for (const a of list) {
     const state = new AccountState(a.id, () => session.api('GET', `/api/v1/accounts/${encodeURIComponent(a.id)}/snapshot`),
