@@ -2,7 +2,6 @@ package io.bourse;
 
 import io.bourse.common.Addresses;
 import io.bourse.auth.AuthArea;
-import io.bourse.bridge.BridgeLimits;
 import io.bourse.bridge.BridgeMetrics;
 import io.bourse.bridge.BridgeRoutes;
 import io.bourse.auth.AuthService;
@@ -71,7 +70,7 @@ public final class BourseApp {
               metrics.registry(), app.apiAreas(), build.swaggerUiVersion());
           // The bridge shares the HTTP router (one port); its meters are process-wide, its hooks per router.
           BridgeRoutes bridge = new BridgeRoutes(app.auth::authenticate, new BridgeMetrics(metrics.registry()),
-              BridgeLimits.defaults(), config.http().corsAllowedOrigins());
+              config.bridge(), config.http().corsAllowedOrigins());
           routers.withExtraRoutes(bridge::mount);
           routers.withExtraRoutes(DashboardRoutes::mount);
           return app.deploy("market", () -> new MarketDataVerticle(config.market(), app.store, app.redis, null))

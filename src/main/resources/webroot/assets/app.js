@@ -201,6 +201,7 @@ async function loadAccounts() {
         : 'Your role cannot see trading accounts.';
       $('order-form').hidden = true;
       $('account').hidden = true;
+      setConn('conn-trading', 'trading', 'unavailable');
       return;
     }
     throw e;

@@ -1,5 +1,6 @@
 package io.bourse.config;
 
+import io.bourse.bridge.BridgeLimits;
 import io.bourse.market.MarketConfig;
 import io.bourse.auth.AuthConfig;
 import io.bourse.http.ratelimit.RateLimitConfig;
@@ -16,13 +17,13 @@ import java.util.TreeSet;
  */
 public record BourseConfig(String dataDir, HttpConfig http, Map<String, Integer> verticleInstances,
                            RedisConfig redis, boolean clusterEnabled, long healthCheckTimeoutMs, StoreConfig store,
-                           MarketConfig market, AuthConfig auth, RateLimitConfig rateLimits) {
+                           MarketConfig market, AuthConfig auth, RateLimitConfig rateLimits, BridgeLimits bridge) {
 
   /** Verticle names that can be scaled with {@code verticles.<name>.instances}. */
   public static final Set<String> VERTICLES = Set.of("http", "market");
 
   private static final Set<String> TOP_LEVEL_KEYS = Set.of(
-      "dataDir", "http", "verticles", "rateLimit", "redis", "kafka", "cluster", "health", "store", "market", "auth");
+      "dataDir", "http", "verticles", "rateLimit", "redis", "kafka", "cluster", "health", "store", "market", "auth", "bridge");
 
   /** Redis is optional: features that use it fall back to in-process state unless {@code required} is set. */
   public record RedisConfig(String url, boolean required, int maxPoolSize) {
@@ -101,7 +102,8 @@ public record BourseConfig(String dataDir, HttpConfig http, Map<String, Integer>
 
     AuthConfig auth = AuthConfig.from(problems.section(json, "", "auth"), problems);
     BourseConfig config = new BourseConfig(dataDir, http, Map.copyOf(instances), redis, cluster, healthTimeout,
-        StoreConfig.from(problems.section(json, "", "store"), dataDir, problems), market, auth, rateLimits);
+        StoreConfig.from(problems.section(json, "", "store"), dataDir, problems), market, auth, rateLimits,
+        BridgeLimits.from(problems.section(json, "", "bridge"), problems));
     return new Parsed(config, problems);
   }
 
