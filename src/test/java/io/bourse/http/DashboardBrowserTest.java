@@ -3,15 +3,10 @@ package io.bourse.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bourse.support.Api;
-import io.bourse.support.Components;
+import io.bourse.support.Browser;
 import io.bourse.support.TestApp;
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,15 +15,9 @@ import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real headless Chromium (Debian {@code chromium} + {@code chromium-driver}) against the whole
@@ -44,16 +33,12 @@ class DashboardBrowserTest {
       "/api/v1/admin/reconciliation/runs ");
 
   static TestApp app;
-  static String chromium;
-  static String chromedriver;
+  Browser browser;
   ChromeDriver driver;
 
   @BeforeAll
   static void start() throws Exception {
-    chromium = firstOnPath("chromium", "chromium-browser", "google-chrome");
-    chromedriver = firstOnPath("chromedriver");
-    Components.require(chromium != null && chromedriver != null,
-        "headless Chromium and its driver (Debian: apt-get install chromium chromium-driver)");
+    Browser.require();
     app = TestApp.start(Api.knownAdmin());
   }
 
@@ -64,26 +49,13 @@ class DashboardBrowserTest {
 
   @BeforeEach
   void openBrowser() {
-    ChromeOptions options = new ChromeOptions()
-        .setBinary(chromium)
-        .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1100",
-            "--disable-gpu", "--no-first-run", "--disable-extensions");
-    options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(chromedriver)).usingAnyFreePort().build();
-    driver = new ChromeDriver(service, options);
+    browser = Browser.open();
+    driver = browser.driver;
   }
 
   @AfterEach
   void closeBrowser() throws Exception {
-    if (driver == null) return;
-    try {
-      Path shot = Path.of("target", "dashboard-" + System.nanoTime() + ".png");
-      Files.createDirectories(shot.getParent());
-      Files.write(shot, driver.getScreenshotAs(OutputType.BYTES));
-    } finally {
-      driver.quit();
-    }
+    if (browser != null) browser.close();
   }
 
   @Test
@@ -150,31 +122,19 @@ class DashboardBrowserTest {
   }
 
   private void logInAsAdmin() {
-    driver.get("http://127.0.0.1:" + app.port() + "/");
-    driver.findElement(By.id("login-email")).sendKeys(Api.ADMIN_EMAIL);
-    driver.findElement(By.id("login-password")).sendKeys(Api.ADMIN_PASSWORD);
-    driver.findElement(By.id("login-submit")).click();
-    waitFor(Duration.ofSeconds(20), () -> driver.findElement(By.id("app-view")).isDisplayed() ? "shown" : null);
+    browser.logInToDashboard(app.port(), Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
   }
 
   private void assertNoConsoleErrors() {
-    List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-        .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-        .map(LogEntry::getMessage)
-        .filter(m -> !(m.contains(" 404 ") && MAY_BE_MISSING.stream().anyMatch(m::contains)))
-        .toList();
-    assertThat(errors).as("browser console errors").isEmpty();
+    assertThat(browser.consoleErrors(DashboardBrowserTest::expectedWhileTradingIsMissing)).as("browser console errors")
+        .isEmpty();
+  }
+
+  static boolean expectedWhileTradingIsMissing(String message) {
+    return message.contains(" 404 ") && MAY_BE_MISSING.stream().anyMatch(message::contains);
   }
 
   private <T> T waitFor(Duration timeout, java.util.function.Supplier<T> condition) {
-    return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).until(d -> condition.get());
-  }
-
-  private static String firstOnPath(String... names) {
-    for (String name : names) {
-      String p = Components.onPath(name);
-      if (p != null) return p;
-    }
-    return null;
+    return browser.waitFor(timeout, condition);
   }
 }
