@@ -93,6 +93,7 @@ function stop() {
   accounts.clear();
   me = null;
   $('app-view').hidden = true;
+  $('admin').hidden = true;
   $('login-view').hidden = false;
   $('logout').hidden = true;
   $('who').textContent = '';
@@ -210,7 +211,7 @@ async function loadAccounts() {
   $('account').hidden = false;
   $('account').replaceChildren(...list.map((a) => new Option(`${a.id.slice(0, 8)} ${a.currency}`, a.id)));
   for (const a of list) {
-    const state = new AccountState(a.id, () => session.api('GET', `/api/v1/accounts/${encodeURIComponent(a.id)}/snapshot`),
+    const state = new AccountState(a.id, () => snapshot(a.id),
       (s) => { if (s.id === $('account').value) renderAccount(s); },
       (alert) => showAlert(alert));
     state.account = a;
@@ -220,12 +221,27 @@ async function loadAccounts() {
   connectTrading();
 }
 
+/**
+ * The account snapshot; it carries no fills, so recent ones come from GET /fills (fills are keyed by executionId,
+ * so one that also arrives as an event is not shown twice).
+ */
+async function snapshot(accountId) {
+  const snap = await session.api('GET', `/api/v1/accounts/${encodeURIComponent(accountId)}/snapshot`);
+  if (!snap.fills) {
+    const fills = await session.api('GET', '/api/v1/fills').catch(() => ({ items: [] }));
+    snap.fills = (fills.items ?? []).filter((f) => f.accountId === accountId)
+        .sort((x, y) => (y.createdAt ?? '').localeCompare(x.createdAt ?? ''));
+  }
+  return snap;
+}
+
 $('account').addEventListener('change', () => {
   const s = accounts.get($('account').value);
   if (s) renderAccount(s);
 });
 
 function connectTrading() {
+  if (!me || !session.loggedIn) return;
   const old = tradingBus;
   const bus = new Bus(`/eventbus/trading?access_token=${encodeURIComponent(session.accessToken)}`, {
     onOpen: () => {
@@ -314,7 +330,7 @@ $('order-form').addEventListener('submit', async (e) => {
   };
   if (type !== 'MARKET') order.price = $('order-price').value.trim();
   if (type === 'STOP_LIMIT') order.stopPrice = $('order-stop').value.trim();
-  pendingKey ??= crypto.randomUUID();
+  pendingKey ??= uuid();
   $('order-submit').disabled = true;
   $('order-result').textContent = 'Sending…';
   try {
@@ -329,6 +345,16 @@ $('order-form').addEventListener('submit', async (e) => {
     $('order-submit').disabled = false;
   }
 });
+
+/** A random UUID; crypto.randomUUID exists only in secure contexts (https, localhost), getRandomValues everywhere. */
+function uuid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
 
 async function cancelOrder(id, button) {
   button.disabled = true;
@@ -374,6 +400,7 @@ async function loadReconciliation() {
 }
 
 function connectAdmin() {
+  if (!me || !session.loggedIn) return;
   const old = adminBus;
   const bus = new Bus(`/eventbus/admin?access_token=${encodeURIComponent(session.accessToken)}`, {
     onOpen: () => old?.close(),

@@ -61,6 +61,9 @@ class SecretsNotLoggedTest {
             .compose(v -> app.vertx.timer(200)).compose(v -> socket.close()))
             .otherwiseEmpty().compose(v -> ws.close()).await();
       }
+      // The SockJS HTTP fallbacks carry it in the URL of every request too.
+      app.client.post("/eventbus/trading/000/secretsnotlogged/xhr?access_token=" + bridgeToken).send().await();
+      app.client.post("/eventbus/trading/000/secretsnotlogged2/xhr?access_token=" + badToken).send().await();
       api.post("/api/v1/auth/logout", rotated.getString("accessToken"),
           new JsonObject().put("refreshToken", rotated.getString("refreshToken")));
     } finally {
