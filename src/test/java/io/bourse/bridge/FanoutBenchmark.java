@@ -40,10 +40,10 @@ import org.junit.jupiter.api.Timeout;
  * Clients run in the same JVM on their own Vert.x instance (2 event loops): the machine has 2 cores, so clients,
  * server and publisher share them, for both variants alike. Latency is tick publish → frame parsed by the client
  * (same JVM, so one {@code System.nanoTime} clock). Not part of the normal build: {@code mvn -B -Pbenchmarks test
- * -Dtest=BridgeFanoutBenchmark} (see docs/BENCHMARKS.md). Sizes via {@code -Dbench.clients=},
+ * -Dtest=FanoutBenchmark} (see docs/BENCHMARKS.md). Sizes via {@code -Dbench.clients=},
  * {@code -Dbench.seconds=}. Results go to stdout and target/benchmarks/bridge.json.
  */
-class BridgeFanoutBenchmark {
+class FanoutBenchmark {
   static final int CLIENTS = Integer.getInteger("bench.clients", 1000);
   static final int SECONDS = Integer.getInteger("bench.seconds", 20);
   static final int WARMUP_SECONDS = 5;
