@@ -371,10 +371,12 @@ async function cancelOrder(id, button) {
 async function loadControl() {
   try {
     const c = await session.api('GET', '/api/v1/trading/control');
+    $('control-buttons').hidden = false;
     $('control-state').textContent = c.state;
     $('control-global').textContent = c.globalTradingEnabled === false ? '(global trading disabled)' : '';
   } catch (e) {
     $('control-state').textContent = e.status === 404 ? 'not available' : `error: ${e.message}`;
+    $('control-buttons').hidden = e.status === 404;
   }
 }
 
