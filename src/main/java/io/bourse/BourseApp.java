@@ -2,7 +2,6 @@ package io.bourse;
 
 import io.bourse.common.Addresses;
 import io.bourse.auth.AuthArea;
-import io.bourse.bridge.BridgeLimits;
 import io.bourse.bridge.BridgeMetrics;
 import io.bourse.bridge.BridgeRoutes;
 import io.bourse.auth.AuthService;
@@ -12,6 +11,7 @@ import io.bourse.health.DependencyCheck;
 import io.bourse.health.HealthService;
 import io.bourse.http.ApiArea;
 import io.bourse.http.ApiRouterFactory;
+import io.bourse.http.DashboardRoutes;
 import io.bourse.http.HttpApiVerticle;
 import io.bourse.market.KafkaHealth;
 import io.bourse.market.MarketArea;
@@ -88,8 +88,9 @@ public final class BourseApp {
               metrics.registry(), app.apiAreas(), build.swaggerUiVersion());
           // The bridge shares the HTTP router (one port); its meters are process-wide, its hooks per router.
           BridgeRoutes bridge = new BridgeRoutes(app.auth::authenticate, new BridgeMetrics(metrics.registry()),
-              BridgeLimits.defaults(), config.http().corsAllowedOrigins());
+              config.bridge(), config.http().corsAllowedOrigins());
           routers.withExtraRoutes(bridge::mount);
+          routers.withExtraRoutes(DashboardRoutes::mount);
           return routers;
         }, false)).compose(routers -> {
           int shards = config.instancesOf("trading");

@@ -38,8 +38,8 @@ public final class BridgeRoutes {
       SockJSHandlerOptions sockOptions = new SockJSHandlerOptions()
           // No cookies on bridge sessions: identity comes from the token, and a cookie would invite CSRF/CSWSH.
           .setInsertJSESSIONID(false)
-          .setHeartbeatInterval(25_000)
-          .setSessionTimeout(10_000)
+          .setHeartbeatInterval(limits.heartbeatIntervalMs())
+          .setSessionTimeout(limits.sessionTimeoutMs())
           // Local only: the write handler address would let any event-bus sender write raw frames to the socket.
           .setRegisterWriteHandler(false)
           // Legacy IE transports answer with executable script (JSONP callback, htmlfile iframe); nothing we
@@ -54,7 +54,7 @@ public final class BridgeRoutes {
           .setMaxHandlersPerSocket(limits.maxHandlersPerSocket())
           .setMaxAddressLength(limits.maxAddressLength())
           .setPingTimeout(limits.pingTimeoutMs())
-          .setReplyTimeout(10_000)
+          .setReplyTimeout(limits.replyTimeoutMs())
           // Deny by default: no inbound entries at all, outbound only the namespace's anchored regexes.
           .setInboundPermitteds(List.of())
           .setOutboundPermitteds(ns.outbound());

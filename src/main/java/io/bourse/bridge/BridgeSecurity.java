@@ -215,7 +215,7 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
     }
     be.tryComplete(false);
     JsonObject envelope = be.getRawMessage();
-    if (ns.conflates()) {
+    if (ns.conflates() && limits.conflateMarketData()) {
       String address = envelope.getString("address");
       if (s.latest.remove(address) != null) {
         metrics.conflated(ns);

@@ -1,5 +1,6 @@
 package io.bourse.config;
 
+import io.bourse.bridge.BridgeLimits;
 import io.bourse.market.MarketConfig;
 import io.bourse.trading.TradingConfig;
 import io.bourse.venue.VenueConfig;
@@ -19,13 +20,13 @@ import java.util.TreeSet;
 public record BourseConfig(String dataDir, HttpConfig http, Map<String, Integer> verticleInstances,
                            RedisConfig redis, boolean clusterEnabled, long healthCheckTimeoutMs, StoreConfig store,
                            MarketConfig market, AuthConfig auth, RateLimitConfig rateLimits,
-                           TradingConfig trading, VenueConfig venue) {
+                           TradingConfig trading, VenueConfig venue, BridgeLimits bridge) {
 
   /** Verticle names that can be scaled with {@code verticles.<name>.instances}. */
   public static final Set<String> VERTICLES = Set.of("http", "market", "trading");
 
   private static final Set<String> TOP_LEVEL_KEYS = Set.of(
-      "dataDir", "http", "verticles", "rateLimit", "redis", "kafka", "cluster", "health", "store", "market", "auth", "trading", "venue");
+      "dataDir", "http", "verticles", "rateLimit", "redis", "kafka", "cluster", "health", "store", "market", "auth", "trading", "venue", "bridge");
 
   /** Redis is optional: features that use it fall back to in-process state unless {@code required} is set. */
   public record RedisConfig(String url, boolean required, int maxPoolSize) {
@@ -106,7 +107,8 @@ public record BourseConfig(String dataDir, HttpConfig http, Map<String, Integer>
     BourseConfig config = new BourseConfig(dataDir, http, Map.copyOf(instances), redis, cluster, healthTimeout,
         StoreConfig.from(problems.section(json, "", "store"), dataDir, problems), market, auth, rateLimits,
         TradingConfig.from(problems.section(json, "", "trading"), problems),
-        VenueConfig.from(problems.section(json, "", "venue"), problems));
+        VenueConfig.from(problems.section(json, "", "venue"), problems),
+        BridgeLimits.from(problems.section(json, "", "bridge"), problems));
     return new Parsed(config, problems);
   }
 

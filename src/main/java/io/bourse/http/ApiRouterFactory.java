@@ -5,6 +5,7 @@ import io.bourse.common.ErrorCode;
 import io.bourse.config.HttpConfig;
 import io.bourse.health.HealthService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -67,8 +68,14 @@ public final class ApiRouterFactory {
   public Router create(Vertx vertx) {
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
     builder.rootHandler(new PlatformHandler(http.slowRequestMs()));
-    // No request may hang, whatever a dependency does: past the limit the client gets ERR_DEP_003.
-    builder.rootHandler(TimeoutHandler.create(http.requestTimeoutMs(), ErrorResponder.TIMED_OUT_STATUS));
+    // No request may hang, whatever a dependency does: past the limit the client gets ERR_DEP_003. Except the
+    // event-bus bridge, whose requests are sessions, not calls: a WebSocket, an xhr-streaming response or a long poll
+    // lives as long as the client stays (a timeout there would cut every SockJS stream after requestTimeoutMs).
+    Handler<RoutingContext> timeout = TimeoutHandler.create(http.requestTimeoutMs(), ErrorResponder.TIMED_OUT_STATUS);
+    builder.rootHandler((io.vertx.ext.web.handler.PlatformHandler) ctx -> {
+      if (isBridge(ctx.normalizedPath())) ctx.next();
+      else timeout.handle(ctx);
+    });
     if (!http.corsAllowedOrigins().isEmpty()) {
       builder.rootHandler(cors(http.corsAllowedOrigins()));
     }
@@ -151,6 +158,10 @@ public final class ApiRouterFactory {
         .exposedHeaders(Set.of("X-Request-Id", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining",
             "RateLimit-Reset", "Server-Timing"))
         .maxAgeSeconds(600);
+  }
+
+  static boolean isBridge(String path) {
+    return path != null && (path.equals("/eventbus") || path.startsWith("/eventbus/"));
   }
 
   private static String safePath(RoutingContext ctx) {

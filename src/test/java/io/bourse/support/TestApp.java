@@ -35,6 +35,7 @@ public final class TestApp implements AutoCloseable {
     } catch (ClassNotFoundException | LinkageError ignored) {
       // Another Netty version without the event: nothing to warm up.
     }
+    ServerWarmUp.run();
   }
 
   private TestApp(Vertx vertx, BourseApp app, WebClient client, Metrics metrics, Path dataDir, BlockedLogWatch blocked) {
