@@ -72,7 +72,8 @@ public final class BourseApp {
           BridgeRoutes bridge = new BridgeRoutes(app.auth::authenticate, new BridgeMetrics(metrics.registry()),
               BridgeLimits.defaults(), config.http().corsAllowedOrigins());
           routers.withExtraRoutes(bridge::mount);
-          return app.deploy("market", () -> new MarketDataVerticle(config.market(), app.store, app.redis, null))
+          return app.deploy("market", () -> new MarketDataVerticle(config.market(), app.store, app.redis, null)
+              .meterRegistry(metrics.registry()))
               .compose(v -> app.deploy("http", () -> new HttpApiVerticle(config.http(), routers, app.httpPort::set)));
         }))
         .map(v -> {

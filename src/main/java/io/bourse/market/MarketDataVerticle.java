@@ -66,6 +66,9 @@ public final class MarketDataVerticle extends VerticleBase {
   private final DeliveryOptions localTick = new DeliveryOptions().setCodecName(TickCodec.NAME).setLocalOnly(true);
   private final List<Long> timers = new ArrayList<>();
   private final Map<String, Tick> bridgePending = new java.util.HashMap<>();
+  private SweepGate sweepGate;
+  private io.micrometer.core.instrument.MeterRegistry meterRegistry;
+  private List<io.micrometer.core.instrument.Meter> meters = List.of();
 
   /**
    * @param store          where instruments are seeded, closed candles persisted and (without Kafka) dead letters
@@ -85,9 +88,16 @@ public final class MarketDataVerticle extends VerticleBase {
     this(config, store, null, null);
   }
 
+  /** The process registry to publish the market meters in (/metrics); without one they are only in the status. */
+  public MarketDataVerticle meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+    this.meterRegistry = registry;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
+    if (meterRegistry != null) meters = metrics.bindTo(meterRegistry);
     try {
       bus.registerCodec(new TickCodec());
     } catch (IllegalStateException alreadyRegistered) {
@@ -173,12 +183,12 @@ public final class MarketDataVerticle extends VerticleBase {
       }
     }
 
-    if (!replay) {
-      // Close the ended buckets of quiet symbols once no in-skew tick can still belong to them.
-      long quietNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Math.max(1_000, config.maxClockSkewMs()));
-      timers.add(vertx.setPeriodic(1_000, id -> aggregator.closeQuietDue(
-          Instant.now().minusMillis(config.maxClockSkewMs()), System.nanoTime(), quietNanos)));
-    }
+    metrics.lateTicks(aggregator::lateTicks);
+    // Close the ended buckets of quiet symbols once no in-skew tick can still belong to them — unless the source is
+    // disconnected or behind, when the quiet may be an outage whose ticks are still coming (SweepGate).
+    long quietNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Math.max(1_000, config.maxClockSkewMs()));
+    sweepGate = new SweepGate(quietNanos);
+    if (!replay) timers.add(vertx.setPeriodic(1_000, id -> sweepQuiet(quietNanos)));
     if (writer != null) timers.add(vertx.setPeriodic(config.persistFlushMs(), id -> writer.flush()));
     timers.add(vertx.setPeriodic(Math.max(50, Math.min(1_000, config.staleAfterMs() / 2)), id -> checkStaleness()));
     if (config.bridgeConflateMs() > 0) timers.add(vertx.setPeriodic(config.bridgeConflateMs(), id -> publishConflated()));
@@ -244,6 +254,27 @@ public final class MarketDataVerticle extends VerticleBase {
     bus.publish(Addresses.mdCandle(c.interval().code(), c.symbol()), MarketJson.candle(c));
   }
 
+  private void sweepQuiet(long quietNanos) {
+    long nowNanos = System.nanoTime();
+    boolean wasHeld = sweepGate.held();
+    io.bourse.market.source.SourceHealth health = source.health(nowNanos);
+    boolean run = sweepGate.mayRun(health, nowNanos, System.currentTimeMillis());
+    if (sweepGate.held() != wasHeld) {
+      metrics.sweepHeld(sweepGate.held());
+      if (sweepGate.held()) {
+        metrics.sweepHolds.increment();
+        if (health.lastDeliveryNanos() == Long.MIN_VALUE) {
+          log.info("Candle sweep waits until the source is connected and caught up ({})", sweepGate.reason());
+        } else {
+          log.warn("Candle sweep held: {}; candles close only as ticks arrive until the source is caught up", sweepGate.reason());
+        }
+      } else {
+        log.info("Candle sweep resumed: source connected and caught up");
+      }
+    }
+    if (run) aggregator.closeQuietDue(Instant.now().minusMillis(config.maxClockSkewMs()), nowNanos, quietNanos);
+  }
+
   private void checkStaleness() {
     for (StalenessMonitor.Transition t : staleness.check(System.currentTimeMillis())) publishTransition(t);
   }
@@ -268,7 +299,11 @@ public final class MarketDataVerticle extends VerticleBase {
         .put("anyStale", staleness.snapshot().containsValue(true))
         .put("metrics", metrics.snapshot())
         .put("cache", new JsonObject().put("hits", cache.hits()).put("misses", cache.misses()).put("hitRate", cache.hitRate()))
-        .put("lateTicks", aggregator.lateTicks());
+        .put("lateTicks", aggregator.lateTicks())
+        .put("candleSweep", new JsonObject().put("held", sweepGate.held())
+            .put("reason", sweepGate.held() ? sweepGate.reason() : null)
+            .put("heldSince", sweepGate.held() ? Instant.ofEpochMilli(sweepGate.heldSinceMillis()).toString() : null)
+            .put("holds", sweepGate.holds()));
   }
 
   /**
@@ -305,6 +340,7 @@ public final class MarketDataVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     timers.forEach(vertx::cancelTimer);
+    if (meterRegistry != null) meters.forEach(meterRegistry::remove);
     Future<Void> stopped = source == null ? Future.succeededFuture() : source.stop();
     return stopped
         .compose(v -> statusConsumer == null ? Future.succeededFuture() : statusConsumer.unregister())

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +61,12 @@ public final class KafkaTickSource implements TickSource {
   private boolean stopping;
   private long lagTimer = -1;
   private long committedBatches;
+  private long lastDeliveryNanos = Long.MIN_VALUE;
+  /** The consumer's {@code fetch-total} at the previous health read, and when it last moved. */
+  private double lastFetchTotal = -1;
+  private long lastFetchNanos = Long.MIN_VALUE;
+  /** A lag reading is trusted only if a fetch response arrived this recently (fetches return at least every 500 ms). */
+  private static final long FETCH_FRESH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
 
   public KafkaTickSource(Vertx vertx, MarketConfig.Kafka config, MarketPipeline pipeline, DeadLetters deadLetters,
                          MarketMetrics metrics, BooleanSupplier downstreamBehind, Map<String, String> extraProps) {
@@ -98,6 +106,7 @@ public final class KafkaTickSource implements TickSource {
 
   private void onBatch(KafkaConsumerRecords<String, String> records) {
     long now = System.nanoTime();
+    lastDeliveryNanos = now;
     Map<TopicPartition, Long> next = new HashMap<>();
     List<Future<Void>> deadLettered = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
@@ -181,6 +190,61 @@ public final class KafkaTickSource implements TickSource {
   }
 
   /**
+   * Connected = the consumer holds at least one open broker connection ({@code connection-count}); lag = the sum of
+   * the per-partition {@code records-lag} the consumer recorded from its latest fetch responses, known only when every
+   * assigned partition has one and a fetch response arrived within the last few seconds. Read from the consumer's
+   * metric registry, which is safe from any thread and costs no broker round trip (so it also works, and answers
+   * "disconnected", while the broker is down).
+   */
+  @Override
+  public SourceHealth health(long nowNanos) {
+    if (consumer == null || stopping) return new SourceHealth(false, SourceHealth.UNKNOWN, lastDeliveryNanos);
+    double connections = 0;
+    double fetchTotal = -1;
+    Map<String, Double> lagByPartition = new HashMap<>();
+    for (Map.Entry<MetricName, ? extends Metric> e : consumer.unwrap().metrics().entrySet()) {
+      MetricName n = e.getKey();
+      switch (n.name()) {
+        case "connection-count" -> {
+          if ("consumer-metrics".equals(n.group())) connections = number(e.getValue());
+        }
+        case "fetch-total" -> {
+          if ("consumer-fetch-manager-metrics".equals(n.group()) && !n.tags().containsKey("topic")) fetchTotal = number(e.getValue());
+        }
+        case "records-lag" -> {
+          String topic = n.tags().get("topic");
+          String partition = n.tags().get("partition");
+          if (topic != null && partition != null) lagByPartition.put(topic.replace('.', '_') + "-" + partition, number(e.getValue()));
+        }
+        default -> { }
+      }
+    }
+    if (fetchTotal > lastFetchTotal) {
+      lastFetchTotal = fetchTotal;
+      lastFetchNanos = nowNanos;
+    }
+    boolean connected = connections > 0;
+    long lag = SourceHealth.UNKNOWN;
+    if (connected && !assigned.isEmpty() && lastFetchNanos != Long.MIN_VALUE && nowNanos - lastFetchNanos <= FETCH_FRESH_NANOS) {
+      long sum = 0;
+      for (TopicPartition tp : assigned) {
+        Double l = lagByPartition.get(tp.getTopic().replace('.', '_') + "-" + tp.getPartition());
+        if (l == null || l.isNaN() || l < 0) {
+          sum = SourceHealth.UNKNOWN;
+          break;
+        }
+        sum += l.longValue();
+      }
+      lag = sum;
+    }
+    return new SourceHealth(connected, lag, lastDeliveryNanos);
+  }
+
+  private static double number(Metric m) {
+    return m.metricValue() instanceof Number n ? n.doubleValue() : 0;
+  }
+
+  /**
    * Stops polling first (closing under a running poll loop makes the Kafka client fail every poll with "not safe for
    * multi-threaded access" until the close finishes), waits for the outstanding commits, then leaves the group.
    */
@@ -197,7 +261,9 @@ public final class KafkaTickSource implements TickSource {
   public JsonObject status() {
     JsonArray parts = new JsonArray();
     assigned.forEach(tp -> parts.add(tp.getTopic() + "-" + tp.getPartition()));
-    return new JsonObject().put("source", "kafka").put("topic", config.topic()).put("assigned", parts)
+    SourceHealth h = health(System.nanoTime());
+    return new JsonObject().put("source", "kafka").put("connected", h.connected())
+        .put("lag", h.lag() == SourceHealth.UNKNOWN ? null : h.lag()).put("topic", config.topic()).put("assigned", parts)
         .put("paused", paused).put("batchesAwaitingCommit", batchesAwaitingCommit).put("committedBatches", committedBatches);
   }
 }
