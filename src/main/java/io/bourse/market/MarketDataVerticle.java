@@ -157,7 +157,8 @@ public final class MarketDataVerticle extends VerticleBase {
     TickValidator validator = new TickValidator(catalogue, config.maxClockSkewMs(), replay ? 0 : config.maxTickAgeMs(),
         Instant::now);
     dedup = new Deduplicator(config.dedupWindow());
-    MarketPipeline pipeline = new MarketPipeline(validator, dedup, aggregator, this::onTick, metrics);
+    MarketPipeline pipeline = new MarketPipeline(validator, dedup, aggregator, this::onTick, metrics)
+        .onBatchEnd(this::onBatchEnd);
     staleness = new StalenessMonitor(catalogue, config.staleAfterMs(), System.currentTimeMillis());
 
     switch (config.source()) {
@@ -228,23 +229,60 @@ public final class MarketDataVerticle extends VerticleBase {
     };
   }
 
-  private void onTick(Tick t) {
-    cache.putTick(t);
-    bus.publish(Addresses.mdInternalTick(t.symbol()), t, localTick);
-    if (config.bridgeConflateMs() == 0) {
-      bus.publish(Addresses.mdTick(t.symbol()), MarketJson.tick(t));
-    } else {
-      bridgePending.put(t.symbol(), t);
+  /** Per-symbol output state: addresses built once, the latest tick of the current batch. */
+  private static final class SymbolOut {
+    final String symbol;
+    final String internalAddress;
+    final String bridgeAddress;
+    Tick latest;
+    boolean dirty;
+
+    SymbolOut(String symbol) {
+      this.symbol = symbol;
+      this.internalAddress = Addresses.mdInternalTick(symbol);
+      this.bridgeAddress = Addresses.mdTick(symbol);
     }
+  }
+
+  private final Map<String, SymbolOut> outs = new java.util.HashMap<>();
+  private final List<SymbolOut> dirty = new ArrayList<>();
+
+  /**
+   * Every accepted tick goes to the trading loop's record address at once; the latest-tick cache, the staleness
+   * monitor and the bridge's conflation only need the last tick per symbol, so they are updated once per symbol at the
+   * end of the source's batch ({@link #onBatchEnd}).
+   */
+  private void onTick(Tick t) {
+    SymbolOut o = outs.get(t.symbol());
+    if (o == null) outs.put(t.symbol(), o = new SymbolOut(t.symbol()));
+    bus.publish(o.internalAddress, t, localTick);
+    if (config.bridgeConflateMs() == 0) bus.publish(o.bridgeAddress, MarketJson.tick(t));
     metrics.recordLatency(System.nanoTime() - t.receivedNanos());
-    StalenessMonitor.Transition fresh = staleness.touch(t.symbol(), System.currentTimeMillis());
-    if (fresh != null) publishTransition(fresh);
+    o.latest = t;
+    if (!o.dirty) {
+      o.dirty = true;
+      dirty.add(o);
+    }
+  }
+
+  private void onBatchEnd() {
+    if (dirty.isEmpty()) return;
+    long nowMs = System.currentTimeMillis();
+    for (int i = 0; i < dirty.size(); i++) {
+      SymbolOut o = dirty.get(i);
+      o.dirty = false;
+      cache.putTick(o.latest);
+      if (config.bridgeConflateMs() > 0) bridgePending.put(o.symbol, o.latest);
+      StalenessMonitor.Transition fresh = staleness.touch(o.symbol, nowMs);
+      if (fresh != null) publishTransition(fresh);
+    }
+    dirty.clear();
   }
 
   /** The bridge gets the latest tick per symbol per period; the trading loop (record address) gets every tick. */
   private void publishConflated() {
     if (bridgePending.isEmpty()) return;
-    for (Tick t : bridgePending.values()) bus.publish(Addresses.mdTick(t.symbol()), MarketJson.tick(t));
+    for (Tick t : bridgePending.values()) bus.publish(outs.get(t.symbol()).bridgeAddress, MarketJson.tick(t));
     bridgePending.clear();
   }
 

@@ -11,9 +11,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
-import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
-import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.slf4j.Logger;
@@ -51,7 +52,9 @@ public final class KafkaTickSource implements TickSource {
   private final BooleanSupplier downstreamBehind;
   private final Map<String, String> extraProps;
 
-  private KafkaConsumer<String, String> consumer;
+  private static final java.time.Duration POLL_TIMEOUT = java.time.Duration.ofMillis(500);
+  private KafkaConsumer<byte[], byte[]> consumer;
+  private boolean polling;
   private Future<Void> commitChain = Future.succeededFuture();
   /** Next offset to commit per partition, advanced only when a batch's chain link completes. */
   private final Map<TopicPartition, Long> processed = new HashMap<>();
@@ -89,36 +92,68 @@ public final class KafkaTickSource implements TickSource {
     props.put("enable.auto.commit", "false");
     props.put("auto.offset.reset", "earliest");
     props.put("max.poll.records", Integer.toString(config.maxPollRecords()));
-    props.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
-    props.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    // Values are read as bytes and parsed straight into ticks (no String, no JSON object); keys are not used.
+    props.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+    props.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
     props.putAll(extraProps);
     consumer = KafkaConsumer.create(vertx, props);
-    consumer.exceptionHandler(e -> log.warn("Kafka consumer error: {}", e.toString()));
     consumer.partitionsAssignedHandler(this::onAssigned);
     consumer.partitionsRevokedHandler(this::onRevoked);
-    consumer.batchHandler(this::onBatch);
-    // The stream only polls when a record handler is set; all work is done per batch above.
-    consumer.handler(r -> { });
     lagTimer = vertx.setPeriodic(5_000, id -> updateLag());
     return consumer.subscribe(config.topic())
-        .onSuccess(v -> log.info("Consuming {} as group {}", config.topic(), config.groupId()));
+        .onSuccess(v -> {
+          log.info("Consuming {} as group {}", config.topic(), config.groupId());
+          pollNext();
+        });
   }
 
-  private void onBatch(KafkaConsumerRecords<String, String> records) {
+  /**
+   * Explicit poll loop instead of the record stream: the stream hands every record to a handler (ten per event-loop
+   * turn, on a fresh context each) and polls again only once the batch is drained, so fetching and processing never
+   * overlap. Here the next poll is submitted to the consumer's thread <em>before</em> the current batch is processed,
+   * as long as that stays within the in-flight limit, so the consumer fetches and decompresses the next batch while
+   * this event loop works through the current one.
+   */
+  private void pollNext() {
+    if (polling || paused || stopping) return;
+    polling = true;
+    consumer.asStream().poll(POLL_TIMEOUT).onComplete(ar -> {
+      polling = false;
+      if (stopping) return; // not processed, so not committed: the next owner gets these records again
+      if (ar.failed()) {
+        log.warn("Kafka poll failed: {}", ar.cause().toString());
+        vertx.setTimer(100, id -> pollNext());
+        return;
+      }
+      ConsumerRecords<byte[], byte[]> records = ar.result();
+      if (!records.isEmpty()) {
+        if (batchesAwaitingCommit + 1 < config.maxInFlightBatches() && !downstreamBehind.getAsBoolean()) pollNext();
+        onBatch(records);
+      }
+      pollNext();
+    });
+  }
+
+  private void onBatch(ConsumerRecords<byte[], byte[]> records) {
     long now = System.nanoTime();
     lastDeliveryNanos = now;
     Map<TopicPartition, Long> next = new HashMap<>();
     List<Future<Void>> deadLettered = new ArrayList<>();
-    for (int i = 0; i < records.size(); i++) {
-      KafkaConsumerRecord<String, String> r = records.recordAt(i);
-      Rejection rejection = pipeline.offer(r.value(), now);
-      if (rejection != null) {
-        String origin = "kafka:" + r.topic() + "/" + r.partition() + "@" + r.offset();
-        deadLettered.add(deadLetters.publish(origin, r.value(), rejection)
-            .onFailure(e -> log.error("Dead letter for {} not written: {}", origin, e.toString())));
+    for (org.apache.kafka.common.TopicPartition part : records.partitions()) {
+      List<ConsumerRecord<byte[], byte[]>> rs = records.records(part);
+      for (int i = 0; i < rs.size(); i++) {
+        ConsumerRecord<byte[], byte[]> r = rs.get(i);
+        Rejection rejection = pipeline.offer(r.value(), now);
+        if (rejection != null) {
+          String origin = "kafka:" + r.topic() + "/" + r.partition() + "@" + r.offset();
+          String payload = r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8);
+          deadLettered.add(deadLetters.publish(origin, payload, rejection)
+              .onFailure(e -> log.error("Dead letter for {} not written: {}", origin, e.toString())));
+        }
       }
-      next.merge(new TopicPartition(r.topic(), r.partition()), r.offset() + 1, Math::max);
+      if (!rs.isEmpty()) next.put(new TopicPartition(part.topic(), part.partition()), rs.get(rs.size() - 1).offset() + 1);
     }
+    pipeline.endOfBatch();
     batchesAwaitingCommit++;
     Future<Void> dlq = deadLettered.isEmpty() ? Future.succeededFuture() : Future.all(deadLettered).mapEmpty();
     // A failed dead letter must not be committed past: the link fails, and so does every later link, until restart
@@ -136,7 +171,6 @@ public final class KafkaTickSource implements TickSource {
     });
     if (!paused && (batchesAwaitingCommit >= config.maxInFlightBatches() || downstreamBehind.getAsBoolean())) {
       paused = true;
-      consumer.pause();
       log.debug("Paused: {} batches awaiting commit", batchesAwaitingCommit);
     }
   }
@@ -152,7 +186,7 @@ public final class KafkaTickSource implements TickSource {
     if (stopping) return;
     if (paused && batchesAwaitingCommit <= config.maxInFlightBatches() / 2 && !downstreamBehind.getAsBoolean()) {
       paused = false;
-      consumer.resume();
+      pollNext();
     } else if (paused && batchesAwaitingCommit == 0) {
       // Only the downstream holds us: look again shortly rather than waiting for a commit that will not come.
       vertx.setTimer(50, id -> maybeResume());
@@ -253,7 +287,6 @@ public final class KafkaTickSource implements TickSource {
     if (consumer == null || stopping) return Future.succeededFuture();
     stopping = true;
     if (lagTimer >= 0) vertx.cancelTimer(lagTimer);
-    consumer.pause();
     return commitChain.recover(e -> Future.succeededFuture()).compose(v -> consumer.close());
   }
 
