@@ -1,92 +1,227 @@
 package io.bourse.market;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 
 /**
- * The hot path of {@link TickValidator#validateJson}: a Jackson streaming read of one tick message from its UTF-8
- * bytes into the validator's fields. Decimal strings become {@link BigDecimal} straight from the parser's character
- * buffer and ISO-8601 timestamps of the shape {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} are parsed by hand, so a valid
- * tick costs one parser and its field values, nothing else. Returns null whenever it meets something it does not
- * handle itself — malformed JSON, a nested value in a known field, an unusual number — and the caller then decides with
- * the general (map) path, so both paths always agree. Stateless and thread-safe.
+ * The hot path of {@link TickValidator#validateJson}: a single pass over one tick message's UTF-8 bytes, straight
+ * into the validator's fields. It understands exactly the flat shape producers send — an object of ASCII strings
+ * without escapes, JSON numbers, booleans and nulls — and turns plain decimal strings into {@link BigDecimal} from an
+ * unscaled long (exact), and ISO-8601 instants of the shape {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} into
+ * {@link Instant} by hand, so a valid tick costs its field values and nothing else. For anything else — malformed
+ * JSON, nested values, escapes, non-ASCII text in a known field, unusual numbers — it returns null and the caller
+ * decides with the general (map) path, so both paths always accept and reject the same messages (TickJsonReaderTest).
+ * Stateless and thread-safe.
  */
 final class TickJsonReader {
-  private static final JsonFactory JSON = new JsonFactory();
   /** Longer decimal strings are refused by {@link TickValidator#decimal}; keep them as strings so it still does. */
   private static final int MAX_DECIMAL_CHARS = 64;
+  private static final Object FALLBACK = new Object();
 
   private TickJsonReader() {}
 
-  static TickValidator.Result read(TickValidator validator, byte[] json, long receivedNanos) {
-    Object symbol = null, sequence = null, price = null, size = null, bid = null, ask = null, timestamp = null;
-    try (JsonParser p = JSON.createParser(json)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) return null;
-      JsonToken t;
-      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken v = p.nextToken();
-        switch (name) {
-          case "symbol" -> symbol = scalar(p, v, false);
-          case "sequence" -> sequence = scalar(p, v, false);
-          case "price" -> price = scalar(p, v, true);
-          case "size" -> size = scalar(p, v, true);
-          case "bid" -> bid = scalar(p, v, true);
-          case "ask" -> ask = scalar(p, v, true);
-          case "timestamp" -> timestamp = v == JsonToken.VALUE_STRING ? timestamp(p) : scalar(p, v, false);
-          default -> {
-            p.skipChildren();
-            continue;
-          }
+  /** Field ids, matched on the raw key bytes. */
+  private static final byte[][] NAMES = {bytes("symbol"), bytes("sequence"), bytes("price"), bytes("size"),
+      bytes("bid"), bytes("ask"), bytes("timestamp")};
+
+  private static byte[] bytes(String s) { return s.getBytes(StandardCharsets.US_ASCII); }
+
+  static TickValidator.Result read(TickValidator validator, byte[] b, long receivedNanos) {
+    Object[] f = new Object[NAMES.length];
+    int n = b.length;
+    int i = ws(b, 0);
+    if (i >= n || b[i] != '{') return null;
+    i = ws(b, i + 1);
+    if (i < n && b[i] == '}') {
+      i++;
+    } else {
+      while (true) {
+        if (i >= n || b[i] != '"') return null;
+        int keyStart = i + 1;
+        int keyEnd = keyStart;
+        while (keyEnd < n && b[keyEnd] != '"') {
+          if (b[keyEnd] == '\\' || b[keyEnd] < 0x20) return null; // escapes, control or non-ASCII bytes: fall back
+          keyEnd++;
         }
-        if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) return null;
+        if (keyEnd >= n) return null;
+        int field = field(b, keyStart, keyEnd);
+        i = ws(b, keyEnd + 1);
+        if (i >= n || b[i] != ':') return null;
+        i = ws(b, i + 1);
+        if (i >= n) return null;
+        int end = valueEnd(b, i);
+        if (end < 0) return null;
+        if (field >= 0) {
+          Object v = value(b, i, end, field);
+          if (v == FALLBACK) return null;
+          f[field] = v;
+        }
+        i = ws(b, end);
+        if (i >= n) return null;
+        if (b[i] == '}') {
+          i++;
+          break;
+        }
+        if (b[i] != ',') return null;
+        i = ws(b, i + 1);
       }
-      if (t != JsonToken.END_OBJECT || p.nextToken() != null) return null;
-    } catch (Exception malformed) {
-      return null;
     }
-    return validator.validate(symbol, sequence, price, size, bid, ask, timestamp, receivedNanos);
+    if (ws(b, i) != n) return null; // trailing content: the map path rejects it
+    return validator.validate(f[0], f[1], f[2], f[3], f[4], f[5], f[6], receivedNanos);
   }
 
-  /** The value as the map path would hold it, except decimal strings already parsed (when they parse). */
-  private static Object scalar(JsonParser p, JsonToken v, boolean decimal) throws java.io.IOException {
-    return switch (v) {
-      case VALUE_STRING -> decimal ? decimalString(p) : p.getText();
-      case VALUE_NUMBER_INT -> p.getNumberValue();
-      case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
-      case VALUE_TRUE -> Boolean.TRUE;
-      case VALUE_FALSE -> Boolean.FALSE;
-      case VALUE_NULL -> null;
-      default -> v; // START_OBJECT / START_ARRAY: the caller falls back
-    };
+  private static int ws(byte[] b, int i) {
+    while (i < b.length && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) i++;
+    return i;
   }
 
-  private static Object decimalString(JsonParser p) throws java.io.IOException {
-    char[] buf = p.getTextCharacters();
-    int from = p.getTextOffset();
-    int to = from + p.getTextLength();
-    // String.trim semantics.
-    while (from < to && buf[from] <= ' ') from++;
-    while (to > from && buf[to - 1] <= ' ') to--;
-    if (p.getTextLength() > MAX_DECIMAL_CHARS || from == to) return p.getText();
-    try {
-      return new BigDecimal(buf, from, to - from);
-    } catch (NumberFormatException e) {
-      return p.getText(); // the validator names the field and tells NaN/Infinity from garbage
+  private static int field(byte[] b, int from, int to) {
+    outer:
+    for (int k = 0; k < NAMES.length; k++) {
+      byte[] name = NAMES[k];
+      if (name.length != to - from) continue;
+      for (int j = 0; j < name.length; j++) if (name[j] != b[from + j]) continue outer;
+      return k;
     }
+    return -1;
   }
 
-  private static Object timestamp(JsonParser p) throws java.io.IOException {
-    Instant fast = isoInstant(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-    return fast != null ? fast : p.getText();
+  /**
+   * End (exclusive) of the scalar value starting at {@code i}, or -1 for anything this reader leaves to the map path.
+   * Strings may not contain escapes, control characters or (in known fields, checked later) non-ASCII bytes.
+   */
+  private static int valueEnd(byte[] b, int i) {
+    byte c = b[i];
+    if (c == '"') {
+      for (int j = i + 1; j < b.length; j++) {
+        byte x = b[j];
+        if (x == '"') return j + 1;
+        if (x == '\\' || (x >= 0 && x < 0x20)) return -1;
+      }
+      return -1;
+    }
+    if (c == 't') return literal(b, i, "true");
+    if (c == 'f') return literal(b, i, "false");
+    if (c == 'n') return literal(b, i, "null");
+    if (c == '-' || (c >= '0' && c <= '9')) {
+      // JSON number grammar: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?
+      int j = i;
+      if (b[j] == '-') j++;
+      if (j >= b.length || b[j] < '0' || b[j] > '9') return -1;
+      if (b[j] == '0') {
+        j++;
+      } else {
+        while (j < b.length && b[j] >= '0' && b[j] <= '9') j++;
+      }
+      if (j < b.length && b[j] == '.') {
+        int d = ++j;
+        while (j < b.length && b[j] >= '0' && b[j] <= '9') j++;
+        if (j == d) return -1;
+      }
+      if (j < b.length && (b[j] == 'e' || b[j] == 'E')) {
+        j++;
+        if (j < b.length && (b[j] == '+' || b[j] == '-')) j++;
+        int d = j;
+        while (j < b.length && b[j] >= '0' && b[j] <= '9') j++;
+        if (j == d) return -1;
+      }
+      return j;
+    }
+    return -1; // objects, arrays, garbage
   }
 
-  /** {@code yyyy-MM-ddTHH:mm:ss[.fraction]Z}, or null for anything else (left to {@link Instant#parse}). */
-  static Instant isoInstant(char[] c, int o, int n) {
+  private static int literal(byte[] b, int i, String word) {
+    if (i + word.length() > b.length) return -1;
+    for (int k = 0; k < word.length(); k++) if (b[i + k] != word.charAt(k)) return -1;
+    return i + word.length();
+  }
+
+  /** The value as the map path would hold it, except decimal strings and instants already parsed. */
+  private static Object value(byte[] b, int from, int to, int field) {
+    byte c = b[from];
+    if (c == '"') {
+      int s = from + 1;
+      int e = to - 1;
+      for (int j = s; j < e; j++) if (b[j] < 0) return FALLBACK; // non-ASCII: let the UTF-8 decoder handle it
+      return switch (field) {
+        case 2, 3, 4, 5 -> decimal(b, s, e);
+        case 6 -> {
+          Instant t = isoInstant(b, s, e - s);
+          yield t != null ? t : ascii(b, s, e);
+        }
+        default -> ascii(b, s, e);
+      };
+    }
+    if (c == 't') return Boolean.TRUE;
+    if (c == 'f') return Boolean.FALSE;
+    if (c == 'n') return null;
+    return number(b, from, to);
+  }
+
+  private static String ascii(byte[] b, int from, int to) {
+    return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+  }
+
+  /** Integer / Long for integral numbers (as Jackson reports them), Double otherwise; FALLBACK beyond a long. */
+  private static Object number(byte[] b, int from, int to) {
+    boolean integral = true;
+    for (int j = from; j < to; j++) {
+      if (b[j] == '.' || b[j] == 'e' || b[j] == 'E') {
+        integral = false;
+        break;
+      }
+    }
+    if (!integral) return Double.parseDouble(ascii(b, from, to));
+    boolean negative = b[from] == '-';
+    int digitsFrom = negative ? from + 1 : from;
+    if (to - digitsFrom > 18) return FALLBACK;
+    long v = 0;
+    for (int j = digitsFrom; j < to; j++) v = v * 10 + (b[j] - '0');
+    if (negative) v = -v;
+    if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) return (int) v;
+    return v;
+  }
+
+  /**
+   * A decimal string: {@code [+-]?\d{1,18}(\.\d+)?} with at most 18 digits in all becomes an exact BigDecimal from an
+   * unscaled long (same value and scale as {@code new BigDecimal(String)}); anything else is handed over as the
+   * string for {@link TickValidator#decimal} to judge.
+   */
+  private static Object decimal(byte[] b, int from, int to) {
+    int j = from;
+    boolean negative = false;
+    if (j < to && (b[j] == '+' || b[j] == '-')) negative = b[j++] == '-';
+    long unscaled = 0;
+    int digits = 0;
+    int scale = 0;
+    int intDigits = 0;
+    while (j < to && b[j] >= '0' && b[j] <= '9') {
+      unscaled = unscaled * 10 + (b[j++] - '0');
+      digits++;
+      intDigits++;
+    }
+    if (j < to && b[j] == '.') {
+      j++;
+      while (j < to && b[j] >= '0' && b[j] <= '9') {
+        unscaled = unscaled * 10 + (b[j++] - '0');
+        digits++;
+        scale++;
+      }
+      if (scale == 0) j = -1;
+    }
+    if (j != to || intDigits == 0 || digits > 18) {
+      String s = ascii(b, from, to);
+      if (to - from > MAX_DECIMAL_CHARS) return s;
+      BigDecimal general = TickValidator.decimal(s);
+      return general != null ? general : s;
+    }
+    return BigDecimal.valueOf(negative ? -unscaled : unscaled, scale);
+  }
+
+  /** {@code yyyy-MM-ddTHH:mm:ss[.fraction]Z} in ASCII bytes, or null for anything else (left to {@link Instant#parse}). */
+  static Instant isoInstant(byte[] c, int o, int n) {
     if (n < 20 || n > 30 || c[o + 4] != '-' || c[o + 7] != '-' || c[o + 10] != 'T' || c[o + 13] != ':'
         || c[o + 16] != ':' || c[o + n - 1] != 'Z') {
       return null;
@@ -118,7 +253,7 @@ final class TickJsonReader {
   }
 
   /** Non-negative value of {@code len} ASCII digits, -1 if any is not a digit. */
-  private static int digits(char[] c, int from, int len) {
+  private static int digits(byte[] c, int from, int len) {
     int v = 0;
     for (int i = from; i < from + len; i++) {
       int d = c[i] - '0';

@@ -62,6 +62,20 @@ class TickJsonReaderTest {
       "{\"symbol\":\"BTC-USD\",\"symbol\":\"ETH-USD\",\"sequence\":7,\"price\":\"1\",\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
       "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"1\",\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"} trailing",
       "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"1\",\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"",
+      " {\n\t\"symbol\" : \"BTC-USD\" ,\r\n \"sequence\":7, \"price\" :\"+5\",\"size\":\".5\",\"timestamp\":\"2026-11-23T09:59:59Z\" } ",
+      "{\"symbol\":\"BTC\\u002dUSD\",\"sequence\":7,\"price\":\"5.\",\"size\":\"-0.00\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"sym\\bol\":\"x\",\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"1\",\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"note\":\"caf\u00e9 \\\" quoted\",\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"1\",\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":01,\"price\":\"1\",\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":1.,\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":1e,\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":-,\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":1e400,\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":12345678901234567890123,\"size\":2.5E-3,\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":4294967296,\"price\":\"1234567890.123456789\",\"size\":\"0.000000000000000000001\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"1\",\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\",}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"1\",\"size\":\"1\",\"timestamp\":truex}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"1\",\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\",\"bid\":false}",
       "[1,2]", "\"just a string\"", "42", "not json", "", "{}", "null");
 
   static String describe(TickValidator.Result r) {
@@ -104,17 +118,17 @@ class TickJsonReaderTest {
       Instant t = Instant.ofEpochSecond(random.nextLong(946_684_800L, 4_102_444_800L), random.nextInt(1_000_000_000));
       int digits = random.nextInt(11); // 0..9 fraction digits, 10 = Instant.toString's own choice
       String s = digits == 10 ? t.toString() : format(t, digits);
-      char[] c = ("xx" + s + "yy").toCharArray();
+      byte[] c = ("xx" + s + "yy").getBytes(StandardCharsets.US_ASCII);
       Instant fast = TickJsonReader.isoInstant(c, 2, s.length());
       assertThat(fast).as(s).isEqualTo(Instant.parse(s));
     }
     for (String odd : List.of("2026-11-23T09:59:60Z", "2026-13-01T00:00:00Z", "2026-11-23 09:59:59Z", "+2026-11-23T09:59:59Z",
         "2026-11-23T09:59:59.1234567890Z", "2024-02-29T00:00:00Z", "2023-02-29T00:00:00Z")) {
-      Instant fast = TickJsonReader.isoInstant(odd.toCharArray(), 0, odd.length());
+      Instant fast = TickJsonReader.isoInstant(odd.getBytes(StandardCharsets.US_ASCII), 0, odd.length());
       if (fast != null) assertThat(fast).as(odd).isEqualTo(Instant.parse(odd));
     }
-    assertThat(TickJsonReader.isoInstant("2024-02-29T00:00:00Z".toCharArray(), 0, 20)).isEqualTo(Instant.parse("2024-02-29T00:00:00Z"));
-    assertThat(TickJsonReader.isoInstant("2023-02-29T00:00:00Z".toCharArray(), 0, 20)).isNull();
+    assertThat(TickJsonReader.isoInstant("2024-02-29T00:00:00Z".getBytes(StandardCharsets.US_ASCII), 0, 20)).isEqualTo(Instant.parse("2024-02-29T00:00:00Z"));
+    assertThat(TickJsonReader.isoInstant("2023-02-29T00:00:00Z".getBytes(StandardCharsets.US_ASCII), 0, 20)).isNull();
   }
 
   static String format(Instant t, int fractionDigits) {
