@@ -55,6 +55,7 @@ public final class MarketDataVerticle extends VerticleBase {
   private InstrumentCatalogue catalogue;
   private CandleAggregator aggregator;
   private Deduplicator dedup;
+  private DedupMarks dedupMarks;
   private CandleWriter writer;
   private StalenessMonitor staleness;
   private DeadLetters deadLetters;
@@ -134,7 +135,8 @@ public final class MarketDataVerticle extends VerticleBase {
     List<Future<?>> ensured = List.of(
         store.ensureContainer(ContainerSpec.of(INSTRUMENTS_CONTAINER, "symbol", "assetClass")),
         store.ensureContainer(CandleWriter.spec()),
-        store.ensureContainer(StoreDeadLetters.spec()));
+        store.ensureContainer(StoreDeadLetters.spec()),
+        store.ensureContainer(DedupMarks.spec()));
     return Future.all(ensured).compose(v -> {
       List<Future<?>> writes = new ArrayList<>();
       List<BatchOperation> ops = new ArrayList<>();
@@ -157,6 +159,8 @@ public final class MarketDataVerticle extends VerticleBase {
     TickValidator validator = new TickValidator(catalogue, config.maxClockSkewMs(), replay ? 0 : config.maxTickAgeMs(),
         Instant::now);
     dedup = new Deduplicator(config.dedupWindow());
+    // Kafka redelivers after a restart; the simulated feed and CSV replay restart their sequences on purpose.
+    dedupMarks = store != null && config.source() == MarketConfig.Source.KAFKA ? new DedupMarks(store, dedup, config.kafka().topic()) : null;
     MarketPipeline pipeline = new MarketPipeline(validator, dedup, aggregator, this::onTick, metrics)
         .onBatchEnd(this::onBatchEnd);
     staleness = new StalenessMonitor(catalogue, config.staleAfterMs(), System.currentTimeMillis());
@@ -190,7 +194,10 @@ public final class MarketDataVerticle extends VerticleBase {
     long quietNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Math.max(1_000, config.maxClockSkewMs()));
     sweepGate = new SweepGate(quietNanos);
     if (!replay) timers.add(vertx.setPeriodic(1_000, id -> sweepQuiet(quietNanos)));
-    if (writer != null) timers.add(vertx.setPeriodic(config.persistFlushMs(), id -> writer.flush()));
+    if (writer != null) timers.add(vertx.setPeriodic(config.persistFlushMs(), id -> {
+      writer.flush();
+      if (dedupMarks != null) dedupMarks.save();
+    }));
     timers.add(vertx.setPeriodic(Math.max(50, Math.min(1_000, config.staleAfterMs() / 2)), id -> checkStaleness()));
     if (config.bridgeConflateMs() > 0) timers.add(vertx.setPeriodic(config.bridgeConflateMs(), id -> publishConflated()));
     statusConsumer = bus.consumer(Addresses.MD_STATUS, msg -> msg.reply(status()));
@@ -199,23 +206,27 @@ public final class MarketDataVerticle extends VerticleBase {
   }
 
   /**
-   * With Kafka and a shared (Redis) cache, the previous process's latest tick per symbol tells what it already
-   * published; everything up to it that Kafka redelivers (uncommitted at the crash) is dropped instead of published
-   * twice. Not for the simulated feed or CSV replay: their sequences restart on purpose.
+   * With Kafka, what the previous process already published is dropped instead of published twice when Kafka
+   * redelivers it (uncommitted at the crash): the deduplicator starts from the marks saved in the store
+   * ({@link DedupMarks}) and, with a shared (Redis) cache, from the previous process's latest tick per symbol —
+   * whichever is higher. Not for the simulated feed or CSV replay: their sequences restart on purpose.
    */
   private Future<Void> seedDeduplicator() {
-    if (config.source() != MarketConfig.Source.KAFKA || !(cache instanceof RedisMarketCache)) {
-      return Future.succeededFuture();
-    }
+    if (config.source() != MarketConfig.Source.KAFKA) return Future.succeededFuture();
     List<Future<?>> reads = new ArrayList<>();
-    for (Instrument i : catalogue.all()) {
-      reads.add(cache.latestTick(i.symbol()).onSuccess(t -> {
-        if (t != null) dedup.seed(t.symbol(), t.sequence());
-      }));
+    List<String> symbols = new ArrayList<>();
+    for (Instrument i : catalogue.all()) symbols.add(i.symbol());
+    if (dedupMarks != null) reads.add(dedupMarks.load(symbols));
+    if (cache instanceof RedisMarketCache) {
+      for (String symbol : symbols) {
+        reads.add(cache.latestTick(symbol).onSuccess(t -> {
+          if (t != null) dedup.seed(t.symbol(), t.sequence());
+        }));
+      }
     }
     return Future.all(reads).<Void>mapEmpty()
         .recover(e -> {
-          log.warn("Could not read the latest ticks to seed deduplication ({}); redelivered ticks may repeat", e.toString());
+          log.warn("Could not read the deduplication marks ({}); redelivered ticks may repeat", e.toString());
           return Future.succeededFuture();
         });
   }
@@ -384,6 +395,7 @@ public final class MarketDataVerticle extends VerticleBase {
         .compose(v -> statusConsumer == null ? Future.succeededFuture() : statusConsumer.unregister())
         .compose(v -> queries == null ? Future.succeededFuture() : queries.unregister())
         .compose(v -> writer == null ? Future.succeededFuture() : writer.flush())
+        .compose(v -> dedupMarks == null ? Future.succeededFuture() : dedupMarks.saveFinal().recover(e -> Future.succeededFuture()))
         .compose(v -> deadLetters == null ? Future.succeededFuture() : deadLetters.close())
         .compose(v -> cache instanceof RedisMarketCache r ? r.close() : Future.succeededFuture());
   }
