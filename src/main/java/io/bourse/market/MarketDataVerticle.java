@@ -45,6 +45,8 @@ public final class MarketDataVerticle extends VerticleBase {
   public static final String INSTRUMENTS_PARTITION = "instruments";
   /** Latest-tick write-behind period: readers see a tick at most this much later than the bus does. */
   private static final long REDIS_FLUSH_MS = 50;
+  /** Numbers the verticle instances of this process for the {@code instance} tag of the market meters. */
+  private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
 
   private final MarketConfig config;
   private final DocumentStore store;
@@ -98,7 +100,7 @@ public final class MarketDataVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
-    if (meterRegistry != null) meters = metrics.bindTo(meterRegistry);
+    if (meterRegistry != null) meters = metrics.bindTo(meterRegistry, Integer.toString(INSTANCES.getAndIncrement()));
     try {
       bus.registerCodec(new TickCodec());
     } catch (IllegalStateException alreadyRegistered) {

@@ -64,28 +64,29 @@ public final class MarketMetrics {
   public void lateTicks(java.util.function.LongSupplier source) { this.lateTicks = source; }
 
   /**
-   * Registers the market meters in the process registry (scraped at /metrics); returns them so the verticle can remove
-   * them when it stops.
+   * Registers the market meters in the process registry (scraped at /metrics), tagged with the verticle instance
+   * (several market-data verticles may run, each with its own consumer and sweep); returns them so the verticle can
+   * remove them when it stops.
    */
-  public List<Meter> bindTo(MeterRegistry registry) {
+  public List<Meter> bindTo(MeterRegistry registry, String instance) {
     List<Meter> meters = new ArrayList<>();
     meters.add(FunctionCounter.builder("bourse_market_ticks_ingested", ingested, LongAdder::sum)
-        .description("Messages offered to the market-data pipeline").register(registry));
+        .description("Messages offered to the market-data pipeline").tag("instance", instance).register(registry));
     meters.add(FunctionCounter.builder("bourse_market_ticks_accepted", accepted, LongAdder::sum)
-        .description("Valid, first-seen ticks").register(registry));
+        .description("Valid, first-seen ticks").tag("instance", instance).register(registry));
     meters.add(FunctionCounter.builder("bourse_market_ticks_duplicate", duplicates, LongAdder::sum)
-        .description("Redelivered ticks dropped by (symbol, sequence)").register(registry));
+        .description("Redelivered ticks dropped by (symbol, sequence)").tag("instance", instance).register(registry));
     for (Rejection.Reason r : Rejection.Reason.values()) {
       meters.add(FunctionCounter.builder("bourse_market_ticks_invalid", invalid.get(r), LongAdder::sum)
-          .tag("reason", r.name()).description("Rejected messages").register(registry));
+          .tag("reason", r.name()).description("Rejected messages").tag("instance", instance).register(registry));
     }
     meters.add(FunctionCounter.builder("bourse_market_ticks_late", this, m -> m.lateTicks.getAsLong())
-        .description("Ticks (per candle interval) dropped because their bucket was already closed").register(registry));
+        .description("Ticks (per candle interval) dropped because their bucket was already closed").tag("instance", instance).register(registry));
     meters.add(Gauge.builder("bourse_market_candle_sweep_held", this, m -> m.sweepHeld ? 1 : 0)
         .description("1 while the wall-clock candle sweep is held because the source is disconnected or behind")
-        .register(registry));
+        .tag("instance", instance).register(registry));
     meters.add(FunctionCounter.builder("bourse_market_candle_sweep_holds", sweepHolds, LongAdder::sum)
-        .description("Times the candle sweep was held").register(registry));
+        .description("Times the candle sweep was held").tag("instance", instance).register(registry));
     return meters;
   }
 
