@@ -3,7 +3,6 @@ package io.bourse.market;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDate;
 
 /**
  * The hot path of {@link TickValidator#validateJson}: a single pass over one tick message's UTF-8 bytes, straight
@@ -27,6 +26,48 @@ final class TickJsonReader {
       bytes("bid"), bytes("ask"), bytes("timestamp")};
 
   private static byte[] bytes(String s) { return s.getBytes(StandardCharsets.US_ASCII); }
+
+  /**
+   * The catalogue's symbols, found from the message bytes without building a String: a known symbol comes back as the
+   * catalogue's own instance (hash cached, identity-equal in every map lookup downstream). Immutable.
+   */
+  static final class Symbols {
+    private final byte[][] keys;
+    private final String[] values;
+    private final int mask;
+
+    Symbols(Iterable<String> symbols) {
+      int n = 0;
+      for (String ignored : symbols) n++;
+      int size = Integer.highestOneBit(Math.max(4, n * 4) - 1) << 1;
+      keys = new byte[size][];
+      values = new String[size];
+      mask = size - 1;
+      for (String s : symbols) {
+        byte[] k = s.getBytes(StandardCharsets.ISO_8859_1);
+        if (!new String(k, StandardCharsets.ISO_8859_1).equals(s)) continue; // not Latin-1: looked up as a String
+        int i = hash(k, 0, k.length) & mask;
+        while (keys[i] != null) i = (i + 1) & mask;
+        keys[i] = k;
+        values[i] = s;
+      }
+    }
+
+    /** The catalogue's String for these ASCII bytes, or a new String if the symbol is not in the catalogue. */
+    String of(byte[] b, int from, int to) {
+      int i = hash(b, from, to) & mask;
+      for (byte[] k; (k = keys[i]) != null; i = (i + 1) & mask) {
+        if (k.length == to - from && java.util.Arrays.equals(k, 0, k.length, b, from, to)) return values[i];
+      }
+      return ascii(b, from, to);
+    }
+
+    private static int hash(byte[] b, int from, int to) {
+      int h = 0;
+      for (int i = from; i < to; i++) h = 31 * h + b[i];
+      return h ^ (h >>> 16);
+    }
+  }
 
   static TickValidator.Result read(TickValidator validator, byte[] b, long receivedNanos) {
     Object[] f = new Object[NAMES.length];
@@ -54,7 +95,7 @@ final class TickJsonReader {
         int end = valueEnd(b, i);
         if (end < 0) return null;
         if (field >= 0) {
-          Object v = value(b, i, end, field);
+          Object v = value(b, i, end, field, validator.symbols());
           if (v == FALLBACK) return null;
           f[field] = v;
         }
@@ -78,14 +119,19 @@ final class TickJsonReader {
   }
 
   private static int field(byte[] b, int from, int to) {
-    outer:
-    for (int k = 0; k < NAMES.length; k++) {
-      byte[] name = NAMES[k];
-      if (name.length != to - from) continue;
-      for (int j = 0; j < name.length; j++) if (name[j] != b[from + j]) continue outer;
-      return k;
-    }
-    return -1;
+    int k = switch (to - from) {
+      case 6 -> 0;
+      case 8 -> 1;
+      case 5 -> 2;
+      case 4 -> 3;
+      case 3 -> b[from] == 'b' ? 4 : 5;
+      case 9 -> 6;
+      default -> -1;
+    };
+    if (k < 0) return -1;
+    byte[] name = NAMES[k];
+    for (int j = 0; j < name.length; j++) if (name[j] != b[from + j]) return -1;
+    return k;
   }
 
   /**
@@ -139,7 +185,7 @@ final class TickJsonReader {
   }
 
   /** The value as the map path would hold it, except decimal strings and instants already parsed. */
-  private static Object value(byte[] b, int from, int to, int field) {
+  private static Object value(byte[] b, int from, int to, int field, Symbols symbols) {
     byte c = b[from];
     if (c == '"') {
       int s = from + 1;
@@ -151,6 +197,7 @@ final class TickJsonReader {
           Instant t = isoInstant(b, s, e - s);
           yield t != null ? t : ascii(b, s, e);
         }
+        case 0 -> symbols.of(b, s, e);
         default -> ascii(b, s, e);
       };
     }
@@ -245,11 +292,23 @@ final class TickJsonReader {
         nanos += d * scale;
       }
     }
-    if (month < 1 || month > 12 || day < 1 || day > 28 && day > LocalDate.of(year, month, 1).lengthOfMonth()) {
-      return null;
-    }
-    long epochDay = LocalDate.of(year, month, day).toEpochDay();
-    return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
+    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+    return Instant.ofEpochSecond(epochDay(year, month, day) * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
+  }
+
+  private static int daysInMonth(int year, int month) {
+    if (month == 2) return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
+    return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
+  }
+
+  /** Days since 1970-01-01 of a proleptic Gregorian date (as {@code LocalDate.toEpochDay}), without allocating. */
+  static long epochDay(int year, int month, int day) {
+    long y = month <= 2 ? year - 1 : year;
+    long era = Math.floorDiv(y, 400);
+    long yearOfEra = y - era * 400;
+    long dayOfYear = (153L * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+    long dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+    return era * 146_097 + dayOfEra - 719_468;
   }
 
   /** Non-negative value of {@code len} ASCII digits, -1 if any is not a digit. */

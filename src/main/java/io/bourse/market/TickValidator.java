@@ -20,6 +20,7 @@ public final class TickValidator {
   private final long maxFutureSkewMs;
   private final long maxAgeMs;
   private final Supplier<Instant> clock;
+  private final TickJsonReader.Symbols symbols;
 
   /**
    * @param maxFutureSkewMs how far ahead of our clock an exchange timestamp may be
@@ -30,7 +31,12 @@ public final class TickValidator {
     this.maxFutureSkewMs = maxFutureSkewMs;
     this.maxAgeMs = maxAgeMs;
     this.clock = clock;
+    java.util.List<String> symbols = new java.util.ArrayList<>();
+    for (Instrument i : catalogue.all()) symbols.add(i.symbol());
+    this.symbols = new TickJsonReader.Symbols(symbols);
   }
+
+  TickJsonReader.Symbols symbols() { return symbols; }
 
   /** Exactly one of {@code tick} and {@code rejection} is non-null. */
   public record Result(Tick tick, Rejection rejection) {

@@ -207,4 +207,27 @@ class TickValidatorTest {
     String nanos = String.format("%09d", t.getNano());
     return base + "." + nanos.substring(0, fractionDigits) + "Z";
   }
+
+  @Test
+  void handComputedEpochDaysEqualLocalDate() {
+    SplittableRandom random = new SplittableRandom(11);
+    for (int i = 0; i < 50_000; i++) {
+      java.time.LocalDate d = java.time.LocalDate.ofEpochDay(random.nextLong(
+          java.time.LocalDate.of(0, 1, 1).toEpochDay(), java.time.LocalDate.of(9999, 12, 31).toEpochDay() + 1));
+      assertThat(TickJsonReader.epochDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth())).as(d.toString())
+          .isEqualTo(d.toEpochDay());
+    }
+  }
+
+  @Test
+  void knownSymbolsComeBackAsTheCataloguesOwnStrings() throws Exception {
+    InstrumentCatalogue cat = InstrumentJson.parseSeed(new JsonObject(Files.readString(Path.of("conf/instruments.json")))).catalogue();
+    TickValidator v = new TickValidator(cat, 5_000, 3_600_000, () -> NOW);
+    String own = cat.all().stream().filter(i -> i.symbol().equals("BTC-USD")).findFirst().orElseThrow().symbol();
+    assertThat(v.validateJson(GOOD.getBytes(StandardCharsets.UTF_8), 0).tick().symbol()).isSameAs(own);
+    for (Instrument i : cat.all()) {
+      String m = GOOD.replace("BTC-USD", i.symbol());
+      assertThat(v.validateJson(m.getBytes(StandardCharsets.UTF_8), 0).tick().symbol()).isSameAs(i.symbol());
+    }
+  }
 }
