@@ -226,7 +226,7 @@ public final class KafkaTickSource implements TickSource {
   /**
    * Connected = the consumer holds at least one open broker connection ({@code connection-count}); lag = the sum of
    * the per-partition {@code records-lag} the consumer recorded from its latest fetch responses, known only when every
-   * assigned partition has one and a fetch response arrived within the last few seconds. Read from the consumer's
+   * assigned partition has one and a fetch response arrived within the last few seconds (0 with no partitions). Read from the consumer's
    * metric registry, which is safe from any thread and costs no broker round trip (so it also works, and answers
    * "disconnected", while the broker is down).
    */
@@ -259,7 +259,9 @@ public final class KafkaTickSource implements TickSource {
     }
     boolean connected = connections > 0;
     long lag = SourceHealth.UNKNOWN;
-    if (connected && !assigned.isEmpty() && lastFetchNanos != Long.MIN_VALUE && nowNanos - lastFetchNanos <= FETCH_FRESH_NANOS) {
+    if (connected && assigned.isEmpty()) {
+      lag = 0; // a group member without partitions (more instances than partitions) has nothing to catch up on
+    } else if (connected && lastFetchNanos != Long.MIN_VALUE && nowNanos - lastFetchNanos <= FETCH_FRESH_NANOS) {
       long sum = 0;
       for (TopicPartition tp : assigned) {
         Double l = lagByPartition.get(tp.getTopic().replace('.', '_') + "-" + tp.getPartition());
