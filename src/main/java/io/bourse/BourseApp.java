@@ -95,7 +95,8 @@ public final class BourseApp {
         }, false)).compose(routers -> {
           int shards = config.instancesOf("trading");
           AtomicInteger nextShard = new AtomicInteger();
-          return app.deploy("market", () -> new MarketDataVerticle(config.market(), app.store, app.redis, null))
+          return app.deploy("market", () -> new MarketDataVerticle(config.market(), app.store, app.redis, null)
+              .meterRegistry(metrics.registry()))
               .compose(v -> app.deploy("trading", () -> new TradingVerticle(nextShard.getAndIncrement(), shards,
                   config.trading(), app.tradingStore, app.profiles, app::connectVenue)))
               .compose(v -> DemoStrategy.ensure(vertx, config, app.profiles, app.tradingStore, app.shardClient()))

@@ -69,6 +69,11 @@ public final class Deduplicator {
 
   public long duplicates() { return duplicates; }
 
+  /** Every symbol's highest sequence seen. */
+  public void forEachHighWaterMark(java.util.function.BiConsumer<String, Long> action) {
+    states.forEach((symbol, s) -> { if (s.high >= 0) action.accept(symbol, s.high); });
+  }
+
   /** Highest sequence seen for the symbol, -1 if none. */
   public long highWaterMark(String symbol) {
     State s = states.get(symbol);

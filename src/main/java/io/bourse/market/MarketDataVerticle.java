@@ -45,6 +45,8 @@ public final class MarketDataVerticle extends VerticleBase {
   public static final String INSTRUMENTS_PARTITION = "instruments";
   /** Latest-tick write-behind period: readers see a tick at most this much later than the bus does. */
   private static final long REDIS_FLUSH_MS = 50;
+  /** Numbers the verticle instances of this process for the {@code instance} tag of the market meters. */
+  private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
 
   private final MarketConfig config;
   private final DocumentStore store;
@@ -55,6 +57,7 @@ public final class MarketDataVerticle extends VerticleBase {
   private InstrumentCatalogue catalogue;
   private CandleAggregator aggregator;
   private Deduplicator dedup;
+  private DedupMarks dedupMarks;
   private CandleWriter writer;
   private StalenessMonitor staleness;
   private DeadLetters deadLetters;
@@ -66,6 +69,9 @@ public final class MarketDataVerticle extends VerticleBase {
   private final DeliveryOptions localTick = new DeliveryOptions().setCodecName(TickCodec.NAME).setLocalOnly(true);
   private final List<Long> timers = new ArrayList<>();
   private final Map<String, Tick> bridgePending = new java.util.HashMap<>();
+  private SweepGate sweepGate;
+  private io.micrometer.core.instrument.MeterRegistry meterRegistry;
+  private List<io.micrometer.core.instrument.Meter> meters = List.of();
 
   /**
    * @param store          where instruments are seeded, closed candles persisted and (without Kafka) dead letters
@@ -85,9 +91,16 @@ public final class MarketDataVerticle extends VerticleBase {
     this(config, store, null, null);
   }
 
+  /** The process registry to publish the market meters in (/metrics); without one they are only in the status. */
+  public MarketDataVerticle meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+    this.meterRegistry = registry;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
+    if (meterRegistry != null) meters = metrics.bindTo(meterRegistry, Integer.toString(INSTANCES.getAndIncrement()));
     try {
       bus.registerCodec(new TickCodec());
     } catch (IllegalStateException alreadyRegistered) {
@@ -124,7 +137,8 @@ public final class MarketDataVerticle extends VerticleBase {
     List<Future<?>> ensured = List.of(
         store.ensureContainer(ContainerSpec.of(INSTRUMENTS_CONTAINER, "symbol", "assetClass")),
         store.ensureContainer(CandleWriter.spec()),
-        store.ensureContainer(StoreDeadLetters.spec()));
+        store.ensureContainer(StoreDeadLetters.spec()),
+        store.ensureContainer(DedupMarks.spec()));
     return Future.all(ensured).compose(v -> {
       List<Future<?>> writes = new ArrayList<>();
       List<BatchOperation> ops = new ArrayList<>();
@@ -147,7 +161,10 @@ public final class MarketDataVerticle extends VerticleBase {
     TickValidator validator = new TickValidator(catalogue, config.maxClockSkewMs(), replay ? 0 : config.maxTickAgeMs(),
         Instant::now);
     dedup = new Deduplicator(config.dedupWindow());
-    MarketPipeline pipeline = new MarketPipeline(validator, dedup, aggregator, this::onTick, metrics);
+    // Kafka redelivers after a restart; the simulated feed and CSV replay restart their sequences on purpose.
+    dedupMarks = store != null && config.source() == MarketConfig.Source.KAFKA ? new DedupMarks(store, dedup, config.kafka().topic()) : null;
+    MarketPipeline pipeline = new MarketPipeline(validator, dedup, aggregator, this::onTick, metrics)
+        .onBatchEnd(this::onBatchEnd);
     staleness = new StalenessMonitor(catalogue, config.staleAfterMs(), System.currentTimeMillis());
 
     switch (config.source()) {
@@ -173,13 +190,16 @@ public final class MarketDataVerticle extends VerticleBase {
       }
     }
 
-    if (!replay) {
-      // Close the ended buckets of quiet symbols once no in-skew tick can still belong to them.
-      long quietNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Math.max(1_000, config.maxClockSkewMs()));
-      timers.add(vertx.setPeriodic(1_000, id -> aggregator.closeQuietDue(
-          Instant.now().minusMillis(config.maxClockSkewMs()), System.nanoTime(), quietNanos)));
-    }
-    if (writer != null) timers.add(vertx.setPeriodic(config.persistFlushMs(), id -> writer.flush()));
+    metrics.lateTicks(aggregator::lateTicks);
+    // Close the ended buckets of quiet symbols once no in-skew tick can still belong to them — unless the source is
+    // disconnected or behind, when the quiet may be an outage whose ticks are still coming (SweepGate).
+    long quietNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Math.max(1_000, config.maxClockSkewMs()));
+    sweepGate = new SweepGate(quietNanos);
+    if (!replay) timers.add(vertx.setPeriodic(1_000, id -> sweepQuiet(quietNanos)));
+    if (writer != null) timers.add(vertx.setPeriodic(config.persistFlushMs(), id -> {
+      writer.flush();
+      if (dedupMarks != null) dedupMarks.save();
+    }));
     timers.add(vertx.setPeriodic(Math.max(50, Math.min(1_000, config.staleAfterMs() / 2)), id -> checkStaleness()));
     if (config.bridgeConflateMs() > 0) timers.add(vertx.setPeriodic(config.bridgeConflateMs(), id -> publishConflated()));
     statusConsumer = bus.consumer(Addresses.MD_STATUS, msg -> msg.reply(status()));
@@ -188,23 +208,27 @@ public final class MarketDataVerticle extends VerticleBase {
   }
 
   /**
-   * With Kafka and a shared (Redis) cache, the previous process's latest tick per symbol tells what it already
-   * published; everything up to it that Kafka redelivers (uncommitted at the crash) is dropped instead of published
-   * twice. Not for the simulated feed or CSV replay: their sequences restart on purpose.
+   * With Kafka, what the previous process already published is dropped instead of published twice when Kafka
+   * redelivers it (uncommitted at the crash): the deduplicator starts from the marks saved in the store
+   * ({@link DedupMarks}) and, with a shared (Redis) cache, from the previous process's latest tick per symbol —
+   * whichever is higher. Not for the simulated feed or CSV replay: their sequences restart on purpose.
    */
   private Future<Void> seedDeduplicator() {
-    if (config.source() != MarketConfig.Source.KAFKA || !(cache instanceof RedisMarketCache)) {
-      return Future.succeededFuture();
-    }
+    if (config.source() != MarketConfig.Source.KAFKA) return Future.succeededFuture();
     List<Future<?>> reads = new ArrayList<>();
-    for (Instrument i : catalogue.all()) {
-      reads.add(cache.latestTick(i.symbol()).onSuccess(t -> {
-        if (t != null) dedup.seed(t.symbol(), t.sequence());
-      }));
+    List<String> symbols = new ArrayList<>();
+    for (Instrument i : catalogue.all()) symbols.add(i.symbol());
+    if (dedupMarks != null) reads.add(dedupMarks.load(symbols));
+    if (cache instanceof RedisMarketCache) {
+      for (String symbol : symbols) {
+        reads.add(cache.latestTick(symbol).onSuccess(t -> {
+          if (t != null) dedup.seed(t.symbol(), t.sequence());
+        }));
+      }
     }
     return Future.all(reads).<Void>mapEmpty()
         .recover(e -> {
-          log.warn("Could not read the latest ticks to seed deduplication ({}); redelivered ticks may repeat", e.toString());
+          log.warn("Could not read the deduplication marks ({}); redelivered ticks may repeat", e.toString());
           return Future.succeededFuture();
         });
   }
@@ -218,23 +242,60 @@ public final class MarketDataVerticle extends VerticleBase {
     };
   }
 
-  private void onTick(Tick t) {
-    cache.putTick(t);
-    bus.publish(Addresses.mdInternalTick(t.symbol()), t, localTick);
-    if (config.bridgeConflateMs() == 0) {
-      bus.publish(Addresses.mdTick(t.symbol()), MarketJson.tick(t));
-    } else {
-      bridgePending.put(t.symbol(), t);
+  /** Per-symbol output state: addresses built once, the latest tick of the current batch. */
+  private static final class SymbolOut {
+    final String symbol;
+    final String internalAddress;
+    final String bridgeAddress;
+    Tick latest;
+    boolean dirty;
+
+    SymbolOut(String symbol) {
+      this.symbol = symbol;
+      this.internalAddress = Addresses.mdInternalTick(symbol);
+      this.bridgeAddress = Addresses.mdTick(symbol);
     }
+  }
+
+  private final Map<String, SymbolOut> outs = new java.util.HashMap<>();
+  private final List<SymbolOut> dirty = new ArrayList<>();
+
+  /**
+   * Every accepted tick goes to the trading loop's record address at once; the latest-tick cache, the staleness
+   * monitor and the bridge's conflation only need the last tick per symbol, so they are updated once per symbol at the
+   * end of the source's batch ({@link #onBatchEnd}).
+   */
+  private void onTick(Tick t) {
+    SymbolOut o = outs.get(t.symbol());
+    if (o == null) outs.put(t.symbol(), o = new SymbolOut(t.symbol()));
+    bus.publish(o.internalAddress, t, localTick);
+    if (config.bridgeConflateMs() == 0) bus.publish(o.bridgeAddress, MarketJson.tick(t));
     metrics.recordLatency(System.nanoTime() - t.receivedNanos());
-    StalenessMonitor.Transition fresh = staleness.touch(t.symbol(), System.currentTimeMillis());
-    if (fresh != null) publishTransition(fresh);
+    o.latest = t;
+    if (!o.dirty) {
+      o.dirty = true;
+      dirty.add(o);
+    }
+  }
+
+  private void onBatchEnd() {
+    if (dirty.isEmpty()) return;
+    long nowMs = System.currentTimeMillis();
+    for (int i = 0; i < dirty.size(); i++) {
+      SymbolOut o = dirty.get(i);
+      o.dirty = false;
+      cache.putTick(o.latest);
+      if (config.bridgeConflateMs() > 0) bridgePending.put(o.symbol, o.latest);
+      StalenessMonitor.Transition fresh = staleness.touch(o.symbol, nowMs);
+      if (fresh != null) publishTransition(fresh);
+    }
+    dirty.clear();
   }
 
   /** The bridge gets the latest tick per symbol per period; the trading loop (record address) gets every tick. */
   private void publishConflated() {
     if (bridgePending.isEmpty()) return;
-    for (Tick t : bridgePending.values()) bus.publish(Addresses.mdTick(t.symbol()), MarketJson.tick(t));
+    for (Tick t : bridgePending.values()) bus.publish(outs.get(t.symbol()).bridgeAddress, MarketJson.tick(t));
     bridgePending.clear();
   }
 
@@ -242,6 +303,27 @@ public final class MarketDataVerticle extends VerticleBase {
     if (writer != null) writer.add(c);
     cache.putClosedCandle(c);
     bus.publish(Addresses.mdCandle(c.interval().code(), c.symbol()), MarketJson.candle(c));
+  }
+
+  private void sweepQuiet(long quietNanos) {
+    long nowNanos = System.nanoTime();
+    boolean wasHeld = sweepGate.held();
+    io.bourse.market.source.SourceHealth health = source.health(nowNanos);
+    boolean run = sweepGate.mayRun(health, nowNanos, System.currentTimeMillis());
+    if (sweepGate.held() != wasHeld) {
+      metrics.sweepHeld(sweepGate.held());
+      if (sweepGate.held()) {
+        metrics.sweepHolds.increment();
+        if (health.lastDeliveryNanos() == Long.MIN_VALUE) {
+          log.info("Candle sweep waits until the source is connected and caught up ({})", sweepGate.reason());
+        } else {
+          log.warn("Candle sweep held: {}; candles close only as ticks arrive until the source is caught up", sweepGate.reason());
+        }
+      } else {
+        log.info("Candle sweep resumed: source connected and caught up");
+      }
+    }
+    if (run) aggregator.closeQuietDue(Instant.now().minusMillis(config.maxClockSkewMs()), nowNanos, quietNanos);
   }
 
   private void checkStaleness() {
@@ -268,7 +350,11 @@ public final class MarketDataVerticle extends VerticleBase {
         .put("anyStale", staleness.snapshot().containsValue(true))
         .put("metrics", metrics.snapshot())
         .put("cache", new JsonObject().put("hits", cache.hits()).put("misses", cache.misses()).put("hitRate", cache.hitRate()))
-        .put("lateTicks", aggregator.lateTicks());
+        .put("lateTicks", aggregator.lateTicks())
+        .put("candleSweep", new JsonObject().put("held", sweepGate.held())
+            .put("reason", sweepGate.held() ? sweepGate.reason() : null)
+            .put("heldSince", sweepGate.held() ? Instant.ofEpochMilli(sweepGate.heldSinceMillis()).toString() : null)
+            .put("holds", sweepGate.holds()));
   }
 
   /**
@@ -305,11 +391,13 @@ public final class MarketDataVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     timers.forEach(vertx::cancelTimer);
+    if (meterRegistry != null) meters.forEach(meterRegistry::remove);
     Future<Void> stopped = source == null ? Future.succeededFuture() : source.stop();
     return stopped
         .compose(v -> statusConsumer == null ? Future.succeededFuture() : statusConsumer.unregister())
         .compose(v -> queries == null ? Future.succeededFuture() : queries.unregister())
         .compose(v -> writer == null ? Future.succeededFuture() : writer.flush())
+        .compose(v -> dedupMarks == null ? Future.succeededFuture() : dedupMarks.saveFinal().recover(e -> Future.succeededFuture()))
         .compose(v -> deadLetters == null ? Future.succeededFuture() : deadLetters.close())
         .compose(v -> cache instanceof RedisMarketCache r ? r.close() : Future.succeededFuture());
   }

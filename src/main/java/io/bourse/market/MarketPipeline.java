@@ -15,6 +15,7 @@ public final class MarketPipeline {
   private final CandleAggregator candles;
   private final Consumer<Tick> onAccepted;
   private final MarketMetrics metrics;
+  private Runnable onBatchEnd = () -> { };
 
   public MarketPipeline(TickValidator validator, Deduplicator dedup, CandleAggregator candles,
                         Consumer<Tick> onAccepted, MarketMetrics metrics) {
@@ -38,9 +39,18 @@ public final class MarketPipeline {
     return offer(fields, receivedNanos);
   }
 
+  /** Takes one raw message as its UTF-8 bytes (Kafka), read without building a JSON object; same contract as above. */
+  public Rejection offer(byte[] json, long receivedNanos) {
+    metrics.ingested.increment();
+    return accept(validator.validateJson(json, receivedNanos));
+  }
+
   public Rejection offer(Map<String, Object> fields, long receivedNanos) {
     metrics.ingested.increment();
-    TickValidator.Result r = validator.validate(fields, receivedNanos);
+    return accept(validator.validate(fields, receivedNanos));
+  }
+
+  private Rejection accept(TickValidator.Result r) {
     if (!r.ok()) {
       metrics.invalid(r.rejection().reason());
       return r.rejection();
@@ -60,6 +70,14 @@ public final class MarketPipeline {
     onAccepted.accept(t);
   }
 
+  /**
+   * A source calls this after each batch it offered (a Kafka poll, a timer round of the simulated feed): per-batch
+   * work downstream (latest-tick cache writes) happens here once per symbol instead of once per tick.
+   */
+  public void endOfBatch() {
+    onBatchEnd.run();
+  }
+
   /** For sources that reject a message before it has fields (unparseable CSV row): counted like any invalid one. */
   public void countInvalid(Rejection r) {
     metrics.ingested.increment();
@@ -67,4 +85,10 @@ public final class MarketPipeline {
   }
 
   public CandleAggregator candles() { return candles; }
+
+  /** What {@link #endOfBatch} runs; nothing by default. */
+  public MarketPipeline onBatchEnd(Runnable action) {
+    this.onBatchEnd = action;
+    return this;
+  }
 }

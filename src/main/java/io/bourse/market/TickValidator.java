@@ -20,6 +20,7 @@ public final class TickValidator {
   private final long maxFutureSkewMs;
   private final long maxAgeMs;
   private final Supplier<Instant> clock;
+  private final TickJsonReader.Symbols symbols;
 
   /**
    * @param maxFutureSkewMs how far ahead of our clock an exchange timestamp may be
@@ -30,7 +31,12 @@ public final class TickValidator {
     this.maxFutureSkewMs = maxFutureSkewMs;
     this.maxAgeMs = maxAgeMs;
     this.clock = clock;
+    java.util.List<String> symbols = new java.util.ArrayList<>();
+    for (Instrument i : catalogue.all()) symbols.add(i.symbol());
+    this.symbols = new TickJsonReader.Symbols(symbols);
   }
+
+  TickJsonReader.Symbols symbols() { return symbols; }
 
   /** Exactly one of {@code tick} and {@code rejection} is non-null. */
   public record Result(Tick tick, Rejection rejection) {
@@ -41,34 +47,58 @@ public final class TickValidator {
 
   public Result validate(Map<String, Object> m, long receivedNanos) {
     if (m == null) return Result.reject(Reason.SCHEMA, "message is not a JSON object");
-    if (!(m.get("symbol") instanceof String symbol) || symbol.isBlank()) {
+    return validate(m.get("symbol"), m.get("sequence"), m.get("price"), m.get("size"), m.get("bid"), m.get("ask"),
+        m.get("timestamp"), receivedNanos);
+  }
+
+  /**
+   * The same checks on a raw JSON message (UTF-8), read with a streaming parser straight into the fields: no map, no
+   * intermediate strings for decimals, ISO-8601 timestamps of the usual shape parsed without a formatter. Anything
+   * the fast reader does not handle (nested values in known fields, malformed input, exotic timestamps) is decided by
+   * the map path above, so both paths accept and reject exactly the same messages.
+   */
+  public Result validateJson(byte[] json, long receivedNanos) {
+    if (json == null) return Result.reject(Reason.SCHEMA, "message is not a JSON object");
+    Result fast = TickJsonReader.read(this, json, receivedNanos);
+    if (fast != null) return fast;
+    Map<String, Object> fields;
+    try {
+      fields = new io.vertx.core.json.JsonObject(new String(json, java.nio.charset.StandardCharsets.UTF_8)).getMap();
+    } catch (RuntimeException notAnObject) {
+      return Result.reject(Reason.SCHEMA, "not a JSON object");
+    }
+    return validate(fields, receivedNanos);
+  }
+
+  Result validate(Object rawSymbol, Object rawSeq, Object rawPrice, Object rawSize, Object rawBid, Object rawAsk,
+                  Object rawTimestamp, long receivedNanos) {
+    if (!(rawSymbol instanceof String symbol) || symbol.isBlank()) {
       return Result.reject(Reason.SCHEMA, "symbol: required string");
     }
-    Object rawSeq = m.get("sequence");
     if (!(rawSeq instanceof Integer || rawSeq instanceof Long) || ((Number) rawSeq).longValue() < 0) {
       return Result.reject(Reason.SCHEMA, "sequence: required non-negative integer");
     }
-    Object rawPrice = m.get("price");
     if (rawPrice == null) return Result.reject(Reason.SCHEMA, "price: required");
     BigDecimal price = decimal(rawPrice);
     if (price == null) return nonDecimal("price", rawPrice);
     if (price.signum() <= 0) return Result.reject(Reason.NON_POSITIVE_PRICE, "price: must be > 0, got " + price.toPlainString());
-    Object rawSize = m.get("size");
     if (rawSize == null) return Result.reject(Reason.SCHEMA, "size: required");
     BigDecimal size = decimal(rawSize);
     if (size == null) return nonDecimal("size", rawSize);
     if (size.signum() < 0) return Result.reject(Reason.SCHEMA, "size: must be >= 0, got " + size.toPlainString());
     BigDecimal bid = null;
-    BigDecimal ask = null;
-    for (String side : new String[] {"bid", "ask"}) {
-      Object raw = m.get(side);
-      if (raw == null) continue;
-      BigDecimal v = decimal(raw);
-      if (v == null) return nonDecimal(side, raw);
-      if (v.signum() <= 0) return Result.reject(Reason.NON_POSITIVE_PRICE, side + ": must be > 0, got " + v.toPlainString());
-      if (side.equals("bid")) bid = v; else ask = v;
+    if (rawBid != null) {
+      bid = decimal(rawBid);
+      if (bid == null) return nonDecimal("bid", rawBid);
+      if (bid.signum() <= 0) return Result.reject(Reason.NON_POSITIVE_PRICE, "bid: must be > 0, got " + bid.toPlainString());
     }
-    Instant ts = timestamp(m.get("timestamp"));
+    BigDecimal ask = null;
+    if (rawAsk != null) {
+      ask = decimal(rawAsk);
+      if (ask == null) return nonDecimal("ask", rawAsk);
+      if (ask.signum() <= 0) return Result.reject(Reason.NON_POSITIVE_PRICE, "ask: must be > 0, got " + ask.toPlainString());
+    }
+    Instant ts = timestamp(rawTimestamp);
     if (ts == null) return Result.reject(Reason.SCHEMA, "timestamp: required ISO-8601 string or epoch millis");
     if (!catalogue.contains(symbol)) return Result.reject(Reason.UNKNOWN_SYMBOL, "symbol: unknown '" + symbol + "'");
     Instant now = clock.get();
@@ -105,6 +135,7 @@ public final class TickValidator {
   }
 
   private static Instant timestamp(Object raw) {
+    if (raw instanceof Instant i) return i;
     if (raw instanceof Integer || raw instanceof Long) return Instant.ofEpochMilli(((Number) raw).longValue());
     if (raw instanceof String s) {
       try {

@@ -297,6 +297,38 @@ class MarketDataKafkaTest {
   }
 
   @Test
+  void redeliveryToANewProcessIsNotPublishedAgainWithoutRedisThanksToTheStoredMarks() throws Exception {
+    String topic = "ticks-process-restart-store";
+    createTopicWithDeadLetters(topic, 1);
+    AtomicInteger published = count(Addresses.mdInternalTick("USDC-USD"));
+    deploy(topic, "g-process-store");
+    Instant t0 = base();
+    List<String> values = new ArrayList<>();
+    // Its own symbol: the store is shared by the tests of this class. 90 s: the first minute closes (by the tick of the next) and is persisted; the second is still open at the stop.
+    for (int i = 0; i < 90; i++) values.add(tick("USDC-USD", i, "1.0001", "0.5", t0.plusSeconds(i)));
+    kafka.send(topic, "USDC-USD", values);
+    await("90 ticks published by the first process", () -> published.get() == 90);
+    await("the first minute persisted", () -> persistedCandles("USDC-USD", Interval.M1).size() == 1);
+    vertx.undeploy(deploymentId).await(); // stop() saves the final marks
+    deploymentId = null;
+    JsonObject mark = store.read(DedupMarks.CONTAINER, DedupMarks.partitionKey(topic, "USDC-USD"), "hwm").await().body();
+    assertThat(mark.getLong("sequence")).isEqualTo(89);
+
+    // The new process (in-process cache, no Redis) finds the group rewound, as after a crash before the commit.
+    kafka.rewindGroup("g-process-store", topic, 1);
+    deploy(topic, "g-process-store");
+    kafka.send(topic, "USDC-USD", List.of(tick("USDC-USD", 90, "1.0002", "0.5", t0.plusSeconds(90))));
+    await("the redelivered 90 recognised", () -> verticle.metrics().duplicates.sum() == 90);
+    await("the new tick", () -> published.get() == 91);
+    assertThat(verticle.metrics().accepted.sum()).isEqualTo(1);
+    // The persisted minute was not rebuilt from a partial redelivery.
+    assertThat(persistedCandles("USDC-USD", Interval.M1)).singleElement()
+        .satisfies(c -> assertThat(c.getLong("trades")).isEqualTo(60));
+    await("the new mark saved", () -> store.read(DedupMarks.CONTAINER, DedupMarks.partitionKey(topic, "USDC-USD"), "hwm").await().body()
+        .getLong("sequence") == 90);
+  }
+
+  @Test
   void redeliveryToANewProcessIsNotPublishedAgainWhenTheCacheIsShared() throws Exception {
     String topic = "ticks-process-restart";
     createTopicWithDeadLetters(topic, 1);

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bourse.market.Rejection.Reason;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -87,5 +90,144 @@ class TickValidatorTest {
     assertThat(replay.validate(good().put("timestamp", "2021-01-04T00:00:00Z").getMap(), 0).ok()).isTrue();
     assertThat(replay.validate(Map.of("symbol", "BTC-USD", "sequence", 1, "price", "1", "size", "1",
         "timestamp", 1_000L), 0).rejection().reason()).isEqualTo(Reason.TIMESTAMP_TOO_OLD);
+  }
+
+  // The streaming reader (Kafka hot path) and the map path must accept and reject exactly the same messages.
+
+  static final String GOOD = "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"65000.01\",\"size\":\"0.5\","
+      + "\"bid\":\"65000.00\",\"ask\":\"65000.02\",\"timestamp\":\"2026-11-23T09:59:59.500Z\"}";
+
+  static final List<String> MESSAGES = List.of(
+      GOOD,
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"65000.01\",\"size\":\"0.5\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":65000.01,\"size\":1,\"timestamp\":1795428000000}",
+      "{\"extra\":{\"nested\":[1,2,{\"a\":null}]},\"symbol\":\"ETH-USD\",\"sequence\":8,\"price\":\" 3200.5 \",\"size\":\"2\",\"timestamp\":\"2026-11-23T09:59:59.123456789Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"1e3\",\"size\":\"0\",\"timestamp\":\"2026-11-23t09:59:59z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"65000.01\",\"size\":\"0.5\",\"timestamp\":\"2026-11-23T09:59:59+00:00\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"65000.01\",\"size\":\"0.5\",\"timestamp\":\"2026-02-30T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"65000.01\",\"size\":\"0.5\",\"timestamp\":\"2026-11-23T24:00:00Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"65000.01\",\"size\":\"0.5\",\"timestamp\":\"2026-11-23T09:59:59.Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"65000.01\",\"size\":\"0.5\",\"timestamp\":\"yesterday\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"65000.01\",\"size\":\"0.5\",\"timestamp\":\"2026-11-23T10:00:05.001Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"65000.01\",\"size\":\"0.5\",\"timestamp\":\"2026-11-23T08:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"NaN\",\"size\":\"0.5\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"-Infinity\",\"size\":\"0.5\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"abc\",\"size\":\"0.5\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"\",\"size\":\"0.5\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"" + "1".repeat(70) + "\",\"size\":\"0.5\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":{\"v\":1},\"size\":\"0.5\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":[1],\"size\":\"0.5\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":true,\"size\":\"0.5\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"0\",\"size\":\"0.5\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"1\",\"size\":\"-0.5\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"1\",\"size\":null,\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"1\",\"size\":\"1\",\"ask\":\"0\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":-1,\"price\":\"1\",\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":\"7\",\"price\":\"1\",\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7.0,\"price\":\"1\",\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":99999999999999999999999,\"price\":\"1\",\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"DOGE-USD\",\"sequence\":7,\"price\":\"1\",\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"  \",\"sequence\":7,\"price\":\"1\",\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":5,\"sequence\":7,\"price\":\"1\",\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"symbol\":\"ETH-USD\",\"sequence\":7,\"price\":\"1\",\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"1\",\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"} trailing",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"1\",\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"",
+      " {\n\t\"symbol\" : \"BTC-USD\" ,\r\n \"sequence\":7, \"price\" :\"+5\",\"size\":\".5\",\"timestamp\":\"2026-11-23T09:59:59Z\" } ",
+      "{\"symbol\":\"BTC\\u002dUSD\",\"sequence\":7,\"price\":\"5.\",\"size\":\"-0.00\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"sym\\bol\":\"x\",\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"1\",\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"note\":\"caf\u00e9 \\\" quoted\",\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"1\",\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":01,\"price\":\"1\",\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":1.,\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":1e,\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":-,\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":1e400,\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":12345678901234567890123,\"size\":2.5E-3,\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":4294967296,\"price\":\"1234567890.123456789\",\"size\":\"0.000000000000000000001\",\"timestamp\":\"2026-11-23T09:59:59Z\"}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"1\",\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\",}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"1\",\"size\":\"1\",\"timestamp\":truex}",
+      "{\"symbol\":\"BTC-USD\",\"sequence\":7,\"price\":\"1\",\"size\":\"1\",\"timestamp\":\"2026-11-23T09:59:59Z\",\"bid\":false}",
+      "[1,2]", "\"just a string\"", "42", "not json", "", "{}", "null");
+
+  static String describe(TickValidator.Result r) {
+    if (r.ok()) {
+      Tick t = r.tick();
+      return "ok " + t.symbol() + " " + t.sequence() + " " + t.price() + " " + t.size() + " " + t.bid() + " " + t.ask()
+          + " " + t.exchangeTime() + " " + t.receivedNanos();
+    }
+    return r.rejection().reason() + ": " + r.rejection().detail();
+  }
+
+  static TickValidator.Result viaMap(String json) {
+    Map<String, Object> fields;
+    try {
+      fields = new JsonObject(json).getMap();
+    } catch (RuntimeException e) {
+      return new TickValidator.Result(null, new Rejection(Rejection.Reason.SCHEMA, "not a JSON object"));
+    }
+    return validator.validate(fields, 9);
+  }
+
+  @Test
+  void streamingAndMapPathsAgreeOnEveryMessage() {
+    for (String m : MESSAGES) {
+      TickValidator.Result fast = validator.validateJson(m.getBytes(StandardCharsets.UTF_8), 9);
+      assertThat(describe(fast)).as(m).isEqualTo(describe(viaMap(m)));
+    }
+    assertThat(validator.validateJson(GOOD.getBytes(StandardCharsets.UTF_8), 9).ok()).isTrue();
+    assertThat(validator.validateJson(null, 0).rejection().reason()).isEqualTo(Rejection.Reason.SCHEMA);
+    // Invalid UTF-8 is decided like the String path (replacement characters), not by a parse error.
+    byte[] bad = GOOD.replace("BTC-USD", "BTC-US?").getBytes(StandardCharsets.UTF_8);
+    bad[GOOD.indexOf("BTC-USD") + 6] = (byte) 0xC3;
+    assertThat(describe(validator.validateJson(bad, 9))).isEqualTo(describe(viaMap(new String(bad, StandardCharsets.UTF_8))));
+  }
+
+  @Test
+  void handParsedTimestampsEqualInstantParse() {
+    SplittableRandom random = new SplittableRandom(7);
+    for (int i = 0; i < 20_000; i++) {
+      Instant t = Instant.ofEpochSecond(random.nextLong(946_684_800L, 4_102_444_800L), random.nextInt(1_000_000_000));
+      int digits = random.nextInt(11); // 0..9 fraction digits, 10 = Instant.toString's own choice
+      String s = digits == 10 ? t.toString() : format(t, digits);
+      byte[] c = ("xx" + s + "yy").getBytes(StandardCharsets.US_ASCII);
+      Instant fast = TickJsonReader.isoInstant(c, 2, s.length());
+      assertThat(fast).as(s).isEqualTo(Instant.parse(s));
+    }
+    for (String odd : List.of("2026-11-23T09:59:60Z", "2026-13-01T00:00:00Z", "2026-11-23 09:59:59Z", "+2026-11-23T09:59:59Z",
+        "2026-11-23T09:59:59.1234567890Z", "2024-02-29T00:00:00Z", "2023-02-29T00:00:00Z")) {
+      Instant fast = TickJsonReader.isoInstant(odd.getBytes(StandardCharsets.US_ASCII), 0, odd.length());
+      if (fast != null) assertThat(fast).as(odd).isEqualTo(Instant.parse(odd));
+    }
+    assertThat(TickJsonReader.isoInstant("2024-02-29T00:00:00Z".getBytes(StandardCharsets.US_ASCII), 0, 20)).isEqualTo(Instant.parse("2024-02-29T00:00:00Z"));
+    assertThat(TickJsonReader.isoInstant("2023-02-29T00:00:00Z".getBytes(StandardCharsets.US_ASCII), 0, 20)).isNull();
+  }
+
+  static String format(Instant t, int fractionDigits) {
+    String base = t.toString().substring(0, 19);
+    if (fractionDigits == 0) return base + "Z";
+    String nanos = String.format("%09d", t.getNano());
+    return base + "." + nanos.substring(0, fractionDigits) + "Z";
+  }
+
+  @Test
+  void handComputedEpochDaysEqualLocalDate() {
+    SplittableRandom random = new SplittableRandom(11);
+    for (int i = 0; i < 50_000; i++) {
+      java.time.LocalDate d = java.time.LocalDate.ofEpochDay(random.nextLong(
+          java.time.LocalDate.of(0, 1, 1).toEpochDay(), java.time.LocalDate.of(9999, 12, 31).toEpochDay() + 1));
+      assertThat(TickJsonReader.epochDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth())).as(d.toString())
+          .isEqualTo(d.toEpochDay());
+    }
+  }
+
+  @Test
+  void knownSymbolsComeBackAsTheCataloguesOwnStrings() throws Exception {
+    InstrumentCatalogue cat = InstrumentJson.parseSeed(new JsonObject(Files.readString(Path.of("conf/instruments.json")))).catalogue();
+    TickValidator v = new TickValidator(cat, 5_000, 3_600_000, () -> NOW);
+    String own = cat.all().stream().filter(i -> i.symbol().equals("BTC-USD")).findFirst().orElseThrow().symbol();
+    assertThat(v.validateJson(GOOD.getBytes(StandardCharsets.UTF_8), 0).tick().symbol()).isSameAs(own);
+    for (Instrument i : cat.all()) {
+      String m = GOOD.replace("BTC-USD", i.symbol());
+      assertThat(v.validateJson(m.getBytes(StandardCharsets.UTF_8), 0).tick().symbol()).isSameAs(i.symbol());
+    }
   }
 }

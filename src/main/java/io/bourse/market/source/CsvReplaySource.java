@@ -98,6 +98,7 @@ public final class CsvReplaySource implements TickSource {
         deadLetters.publish(origin, line, r).onFailure(e -> log.error("Dead letter for {} not written: {}", origin, e.toString()));
       }
     }
+    pipeline.endOfBatch();
     if (next >= lines.length || stopped) {
       done.tryComplete(replayed);
       return false;

@@ -87,10 +87,11 @@ public final class SimulatedTickSource implements TickSource {
     budget -= n;
     for (int k = 0; k < n; k++) {
       Walk w = nextEligible(wall);
-      if (w == null) return;
+      if (w == null) break;
       pipeline.offerValid(step(w, wall, now));
       emitted++;
     }
+    pipeline.endOfBatch();
   }
 
   private Walk nextEligible(Instant wall) {

@@ -10,6 +10,12 @@ public interface TickSource {
 
   Future<Void> stop();
 
+  /**
+   * Connection and lag as far as the source knows them, read by the candle sweep once a second on the owning context.
+   * Local sources (simulated feed, CSV) are always connected and caught up.
+   */
+  default SourceHealth health(long nowNanos) { return SourceHealth.local(nowNanos); }
+
   /** Extra status for /health/detailed (e.g. assigned partitions); empty by default. */
   default io.vertx.core.json.JsonObject status() { return new io.vertx.core.json.JsonObject(); }
 }
