@@ -114,7 +114,10 @@ public final class TradingVerticle extends VerticleBase {
     }).compose(v -> {
       venue = v;
       venue.reports(this::onVenueReport);
-      venue.onReconnect(ignored -> accounts.values().forEach(this::catchUp));
+      venue.onReconnect(ignored -> {
+        accounts.values().forEach(this::catchUp);
+        vertx.eventBus().publish(Addresses.VENUE_RECONNECTED, new JsonObject().put("shard", shard));
+      });
       return store.queryAll(io.bourse.store.Query.in(TradingStore.REGISTRY).eq(TradingStore.DOC_TYPE, "registry"));
     }).compose(registry -> {
       List<Future<LiveAccount>> loads = new ArrayList<>();
@@ -1010,6 +1013,7 @@ public final class TradingVerticle extends VerticleBase {
 
   /** (Re)registers an enabled profile with the evaluator; a disabled or deleted one is removed. */
   private void registerProfile(JsonObject profile) {
+    if (!config.runStrategies()) return;
     String id = profile.getString("id");
     Instrument instrument = catalogue.find(profile.getString("symbol")).orElse(null);
     if (instrument == null || !profile.getBoolean("enabled", false) || profile.getBoolean("deleted", false)) {
