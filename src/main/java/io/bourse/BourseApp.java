@@ -238,6 +238,9 @@ public final class BourseApp {
 
   public int httpPort() { return httpPort.get(); }
 
+  /** Base URL of the venue this instance trades with (in-process or remote). */
+  public String venueUrl() { return venue == null ? null : venue.url(); }
+
   public DocumentStore store() { return store; }
 
   public HealthService health() { return health; }

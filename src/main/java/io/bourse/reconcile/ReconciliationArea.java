@@ -61,7 +61,7 @@ public final class ReconciliationArea implements ApiArea {
 
   private void list(RoutingContext ctx) {
     String limit = ctx.queryParams().get("limit");
-    Query query = Query.in(ReconciliationVerticle.PARTITION).eq(TradingStore.DOC_TYPE, "run").orderBy("id", true)
+    Query query = Query.in(ReconciliationVerticle.PARTITION).eq(TradingStore.DOC_TYPE, "run").orderBy("runId", true)
         .limit(limit == null ? 20 : Integer.parseInt(limit)).continuation(ctx.queryParams().get("cursor")).build();
     store.page(query).onSuccess(page -> {
       JsonArray items = new JsonArray();
@@ -84,8 +84,10 @@ public final class ReconciliationArea implements ApiArea {
   }
 
   private static JsonObject view(JsonObject doc) {
-    JsonObject copy = doc.copy();
-    copy.remove(TradingStore.DOC_TYPE);
+    JsonObject copy = new JsonObject().put("id", doc.getString("runId"));
+    doc.forEach(e -> {
+      if (!e.getKey().equals("runId") && !e.getKey().equals(TradingStore.DOC_TYPE)) copy.put(e.getKey(), e.getValue());
+    });
     return copy;
   }
 }

@@ -230,6 +230,7 @@ public final class ReconciliationVerticle extends VerticleBase {
 
   private Future<Void> save(JsonObject run) {
     JsonObject doc = run.copy().put(TradingStore.DOC_TYPE, "run");
+    doc.put("runId", doc.remove("id")); // "id" is the store's own field
     return store.documents().upsert(TradingStore.CONTAINER,
         Document.of(PARTITION, runDocId(run.getString("id")), doc)).mapEmpty();
   }
