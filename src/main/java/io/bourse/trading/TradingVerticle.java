@@ -740,12 +740,18 @@ public final class TradingVerticle extends VerticleBase {
       executionsChecked = executions.size();
       Set<String> elsewhere = new java.util.LinkedHashSet<>();
       Set<String> fillsElsewhere = new java.util.HashSet<>();
+      long skippedFrom = Long.MAX_VALUE;
       for (VenueExecution e : executions) {
+        if (e.sequence() > live.venueSequence && catchingUp.containsKey(live.accountId)) {
+          // The shard's own catch-up is applying these right now; the next run verifies them.
+          skippedFrom = Math.min(skippedFrom, e.sequence());
+          continue;
+        }
         lastSequence = Math.max(lastSequence, e.sequence());
         String orderId = e.clientOrderId();
         Order before = live.account.order(orderId).orElse(null);
         boolean isFill = e.kind() == VenueExecution.Kind.FILLED;
-        if (e.sequence() > live.venueSequence && !catchingUp.containsKey(live.accountId)) {
+        if (e.sequence() > live.venueSequence) {
           boolean missing = before != null && isFill && !live.account.isExecutionApplied(e.executionId());
           applyExecution(live, e, EventSource.RECONCILIATION);
           if (before == null) {
@@ -773,6 +779,7 @@ public final class TradingVerticle extends VerticleBase {
           if (isFill) fillsElsewhere.add(e.executionId());
         }
       }
+      if (skippedFrom != Long.MAX_VALUE) lastSequence = Math.min(lastSequence, skippedFrom - 1);
       return storedOrders(elsewhere).compose(orders -> storedFills(fillsElsewhere).map(fills -> {
         for (VenueExecution e : executions) {
           String orderId = e.clientOrderId();

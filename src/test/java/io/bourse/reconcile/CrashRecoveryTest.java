@@ -244,10 +244,12 @@ class CrashRecoveryTest {
     login();
     relogin();
     // The start-up run first (it may flag), then one on demand: the second must find the account settled.
-    await(() -> get("/api/v1/admin/reconciliation/runs?limit=1", admin), r -> r.statusCode() == 200
+    JsonObject startUp = await(() -> get("/api/v1/admin/reconciliation/runs?limit=1", admin), r -> r.statusCode() == 200
         && r.bodyAsJsonObject().getJsonArray("items").size() == 1
+        && "start-up".equals(r.bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getString("trigger"))
         && !"RUNNING".equals(r.bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getString("status")),
-        Duration.ofSeconds(60));
+        Duration.ofSeconds(60)).bodyAsJsonObject().getJsonArray("items").getJsonObject(0);
+    System.out.println("start-up reconciliation after the crash: " + startUp.encode());
     // Resolving an UNKNOWN order may take the shard a few seconds; reconcile until nothing is left open and uncertain.
     JsonObject run = null;
     for (int i = 0; i < 5; i++) {
@@ -257,6 +259,8 @@ class CrashRecoveryTest {
       Thread.sleep(1000);
     }
     assertThat(run.getString("status")).as("a settled account reconciles clean: %s", run.encodePrettily()).isEqualTo("CLEAN");
+    assertThat(get("/api/v1/trading/control", admin).bodyAsJsonObject().getJsonObject("accounts").getString(accountId))
+        .as("nothing needed attention").isNull();
     checkInvariants();
   }
 
@@ -439,6 +443,40 @@ class CrashRecoveryTest {
     awaitHalt();
     restartReconcileAndCheck();
     assertThat(localOrders()).singleElement().satisfies(o -> assertThat(o.getString("status")).isIn("CANCELED", "FILLED"));
+  }
+
+  /** The operator CLI on the data directory of a stopped Bourse: a venue-side unknown order needs attention (exit 3). */
+  @Test
+  void reconcileCliReportsAndExitsWithItsCodes() throws Exception {
+    startBourse(null);
+    newTrader();
+    BigDecimal price = lastPrice();
+    HttpResponse<Buffer> direct = http.postAbs(venueUrl + "/orders").sendJsonObject(new JsonObject()
+        .put("accountId", accountId).put("clientOrderId", "manual-" + UUID.randomUUID().toString().substring(0, 8))
+        .put("symbol", SYMBOL).put("side", "BUY").put("type", "LIMIT").put("quantity", "0.01")
+        .put("price", price.multiply(new BigDecimal("0.9")).setScale(2, RoundingMode.DOWN).toPlainString())
+        .put("timeInForce", "GTC")).await();
+    assertThat(direct.statusCode()).as(direct.bodyAsString()).isEqualTo(201);
+    bourse.destroy(); // SIGTERM: a graceful stop, then the operator's tool
+    assertThat(bourse.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    Process cli = launch("cli-1", List.of(), "reconcile", "--account", accountId, "--config", data.resolve("config.json").toString());
+    assertThat(cli.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    String out = Files.readString(dir.resolve("cli-1.out"));
+    assertThat(cli.exitValue()).as(out + Files.readString(dir.resolve("cli-1.err"))).isEqualTo(ReconcileCommand.EXIT_ATTENTION);
+    assertThat(out).contains("NEEDS_ATTENTION", "UNKNOWN_VENUE_ORDER", "ATTENTION", accountId);
+
+    Path bad = data.resolve("bad.json");
+    Files.writeString(bad, new JsonObject().put("trading", new JsonObject().put("reconciliation",
+        new JsonObject().put("accountTimeoutMs", "soon"))).put("dataDir", data.resolve("never").toString()).encode());
+    Process badConfig = launch("cli-2", List.of(), "reconcile", "--config", bad.toString());
+    Process usage = launch("cli-3", List.of(), "reconcile", "--frobnicate");
+    assertThat(badConfig.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(usage.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(badConfig.exitValue()).as(Files.readString(dir.resolve("cli-2.err"))).isEqualTo(ReconcileCommand.EXIT_CONFIG);
+    assertThat(Files.readString(dir.resolve("cli-2.err"))).contains("trading.reconciliation.accountTimeoutMs");
+    assertThat(usage.exitValue()).isEqualTo(ReconcileCommand.EXIT_USAGE);
+    assertThat(Files.readString(dir.resolve("cli-3.err"))).contains("usage: java -jar bourse.jar reconcile");
   }
 
   /** Plain SIGKILL at seeded random moments while a mixed workload runs; bounded to a few rounds. */
