@@ -431,18 +431,22 @@ class CrashRecoveryTest {
     startBourse(FaultPoints.CANCEL_RACING_FILL);
     newTrader();
     BigDecimal price = lastPrice();
-    // Marketable: half fills at once, the rest fills at the next mark unless the cancel wins.
-    HttpResponse<Buffer> placed = place("c8-" + UUID.randomUUID(), limit("BUY", "0.04", price.multiply(new BigDecimal("1.02"))));
-    assertThat(placed.statusCode()).as(placed.bodyAsString()).isEqualTo(201);
-    String id = placed.bodyAsJsonObject().getString("id");
-    try {
-      request(HttpMethod.DELETE, "/api/v1/orders/" + id, token).send().await();
-    } catch (RuntimeException expected) {
-      // the process halted before answering
+    // Marketable: half fills at once, the rest at the next mark unless the cancel wins. If the order is already
+    // FILLED when the cancel arrives, Bourse refuses it without asking the venue: try again (the last try rests).
+    for (int attempt = 0; attempt < 6 && bourse.isAlive(); attempt++) {
+      BigDecimal factor = attempt < 5 ? new BigDecimal("1.02") : new BigDecimal("0.98");
+      HttpResponse<Buffer> placed = place("c8-" + UUID.randomUUID(), limit("BUY", "0.04", price.multiply(factor)));
+      assertThat(placed.statusCode()).as(placed.bodyAsString()).isEqualTo(201);
+      try {
+        request(HttpMethod.DELETE, "/api/v1/orders/" + placed.bodyAsJsonObject().getString("id"), token).send().await();
+      } catch (RuntimeException expected) {
+        // the process halted before answering
+      }
+      Thread.sleep(200);
     }
     awaitHalt();
     restartReconcileAndCheck();
-    assertThat(localOrders()).singleElement().satisfies(o -> assertThat(o.getString("status")).isIn("CANCELED", "FILLED"));
+    assertThat(localOrders()).isNotEmpty().allSatisfy(o -> assertThat(o.getString("status")).isIn("CANCELED", "FILLED"));
   }
 
   /** The operator CLI on the data directory of a stopped Bourse: a venue-side unknown order needs attention (exit 3). */
