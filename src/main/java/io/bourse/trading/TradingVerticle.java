@@ -739,7 +739,7 @@ public final class TradingVerticle extends VerticleBase {
     private Future<Void> checkExecutions(List<VenueExecution> executions) {
       executionsChecked = executions.size();
       Set<String> elsewhere = new java.util.LinkedHashSet<>();
-      Set<String> fillsElsewhere = new java.util.HashSet<>();
+      Map<String, List<VenueExecution>> fillsElsewhere = new HashMap<>();
       long skippedFrom = Long.MAX_VALUE;
       for (VenueExecution e : executions) {
         if (e.sequence() > live.venueSequence && catchingUp.containsKey(live.accountId)) {
@@ -756,7 +756,7 @@ public final class TradingVerticle extends VerticleBase {
           applyExecution(live, e, EventSource.RECONCILIATION);
           if (before == null) {
             elsewhere.add(orderId);
-            if (isFill) fillsElsewhere.add(e.executionId());
+            if (isFill) fillsElsewhere.computeIfAbsent(orderId, id -> new ArrayList<>()).add(e);
           } else if (missing) {
             boolean applied = live.account.order(orderId).map(o -> o.filledQuantity().compareTo(before.filledQuantity()) > 0)
                 .orElse(true);
@@ -776,26 +776,41 @@ public final class TradingVerticle extends VerticleBase {
           }
         } else {
           elsewhere.add(orderId);
-          if (isFill) fillsElsewhere.add(e.executionId());
+          if (isFill) fillsElsewhere.computeIfAbsent(orderId, id -> new ArrayList<>()).add(e);
         }
       }
       if (skippedFrom != Long.MAX_VALUE) lastSequence = Math.min(lastSequence, skippedFrom - 1);
-      return storedOrders(elsewhere).compose(orders -> storedFills(fillsElsewhere).map(fills -> {
-        for (VenueExecution e : executions) {
-          String orderId = e.clientOrderId();
-          if (!elsewhere.contains(orderId) || live.account.order(orderId).isPresent()) continue;
-          if (!orders.containsKey(orderId)) {
-            if (reportedUnknown.add(orderId)) {
-              found(Discrepancy.UNKNOWN_VENUE_ORDER, orderId, "the venue has executions of an order Bourse never placed",
-                  false, null);
+      return storedOrders(elsewhere).compose(orders -> {
+        // An order's fill documents are read only if the venue's fills of it do not add up to its filled quantity
+        // here: fills are applied once by execution id, so equal sums mean every one of them was applied.
+        Set<String> suspect = new java.util.HashSet<>();
+        fillsElsewhere.forEach((orderId, fills) -> {
+          JsonObject doc = orders.get(orderId);
+          if (doc == null || live.account.order(orderId).isPresent()) return;
+          BigDecimal venueFilled = fills.stream().map(VenueExecution::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+          BigDecimal here = TradingJson.dec(doc, "filledQuantity");
+          if (here == null || here.compareTo(venueFilled) != 0) fills.forEach(f -> suspect.add(f.executionId()));
+        });
+        return storedFills(suspect).map(applied -> {
+          for (String orderId : elsewhere) {
+            if (live.account.order(orderId).isPresent()) continue;
+            if (!orders.containsKey(orderId)) {
+              if (reportedUnknown.add(orderId)) {
+                found(Discrepancy.UNKNOWN_VENUE_ORDER, orderId, "the venue has executions of an order Bourse never placed",
+                    false, null);
+              }
+              continue;
             }
-          } else if (e.kind() == VenueExecution.Kind.FILLED && !fills.contains(e.executionId())) {
-            found(Discrepancy.MISSING_FILL, orderId, "execution " + e.executionId() + " of an order that is "
-                + orders.get(orderId).getString("status") + " here was never applied", false, null);
+            for (VenueExecution f : fillsElsewhere.getOrDefault(orderId, List.of())) {
+              if (suspect.contains(f.executionId()) && !applied.contains(f.executionId())) {
+                found(Discrepancy.MISSING_FILL, orderId, "execution " + f.executionId() + " of an order that is "
+                    + orders.get(orderId).getString("status") + " here was never applied", false, null);
+              }
+            }
           }
-        }
-        return null;
-      }));
+          return null;
+        });
+      });
     }
 
     private Future<Void> checkOrders(List<VenueOrderState> venueOpen) {
