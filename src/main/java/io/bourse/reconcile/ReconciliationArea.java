@@ -45,7 +45,8 @@ public final class ReconciliationArea implements ApiArea {
   }
 
   private void start(RoutingContext ctx) {
-    JsonObject body = ctx.body() == null || ctx.body().length() == 0 ? new JsonObject() : ctx.body().asJsonObject();
+    JsonObject given = ctx.body() == null ? null : ctx.body().asJsonObject();
+    JsonObject body = given == null ? new JsonObject() : given;
     String accountId = body.getString("accountId");
     JsonObject request = new JsonObject().put("trigger", "operator").put("accountId", accountId)
         .put("rebuildHistory", body.getBoolean("rebuildHistory", false))

@@ -1064,10 +1064,10 @@ public final class TradingVerticle extends VerticleBase {
     boolean globalHalt = control.global() == TradingState.HALTED && previous.global() != TradingState.HALTED;
     for (LiveAccount live : List.copyOf(accounts.values())) {
       for (Order order : List.copyOf(live.account.orders())) {
-        boolean profileHalt = order.profileId() != null
-            && control.effective(order.profileId()) == TradingState.HALTED
-            && previous.effective(order.profileId()) != TradingState.HALTED;
-        if ((globalHalt || profileHalt) && OrderStatus.canTransition(order.status(), OrderStatus.PENDING_CANCEL)
+        // A profile's or an account's own switch to HALTED cancels its working orders too.
+        boolean ownHalt = control.effective(live.accountId, order.profileId()) == TradingState.HALTED
+            && previous.effective(live.accountId, order.profileId()) != TradingState.HALTED;
+        if ((globalHalt || ownHalt) && OrderStatus.canTransition(order.status(), OrderStatus.PENDING_CANCEL)
             && order.status() != OrderStatus.PENDING_CANCEL) {
           cancel(live, order.id(), EventSource.REST, "trading HALTED by operator", json.getString("requestId"))
               .onFailure(e -> log.warn("Halt could not cancel {}: {}", order.id(), e.getMessage()));

@@ -213,7 +213,19 @@ class ReconciliationApiTest {
         .await();
     assertThat(cleared.statusCode()).as(cleared.bodyAsString()).isEqualTo(200);
     assertThat(cleared.bodyAsJsonObject().getJsonObject("accounts").containsKey(accountId)).isFalse();
-    await(() -> place(token, buy), r -> r.statusCode() == 201);
+    String working = await(() -> place(token, buy), r -> r.statusCode() == 201).bodyAsJsonObject().getString("id");
+
+    // An account's HALTED, like the global one, cancels its working orders.
+    HttpResponse<Buffer> halted = api.request(HttpMethod.PUT, "/api/v1/trading/control", admin)
+        .sendJsonObject(new JsonObject().put("state", "HALTED").put("accountId", accountId)).await();
+    assertThat(halted.bodyAsJsonObject().getJsonObject("accounts").getString(accountId)).isEqualTo("HALTED");
+    await(() -> api.get("/api/v1/orders/" + working, token), r -> "CANCELED".equals(r.bodyAsJsonObject().getString("status")));
+    assertThat(Api.errorCode(place(token, buy))).isEqualTo("ERR_ORD_001");
+    HttpResponse<Buffer> both = api.request(HttpMethod.PUT, "/api/v1/trading/control", admin)
+        .sendJsonObject(new JsonObject().put("state", "ACTIVE").put("accountId", accountId).put("profileId", "p")).await();
+    assertThat(both.statusCode()).isEqualTo(400);
+    api.request(HttpMethod.PUT, "/api/v1/trading/control", admin)
+        .sendJsonObject(new JsonObject().put("state", "ACTIVE").put("accountId", accountId)).await();
   }
 
   @Test

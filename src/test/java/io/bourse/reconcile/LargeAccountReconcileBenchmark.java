@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
  * run (every execution from sequence 0 checked against the shard's memory and the store) and an incremental run, while
  * a second account keeps placing orders, whose latency shows whether order entry paused.
  *
- * <p>Run: {@code mvn -B -Pbenchmarks test -Dtest=ReconciliationBenchmark} ({@code -Dbench.orders=N}).
+ * <p>Run: {@code mvn -B -Pbenchmarks test -Dtest=LargeAccountReconcileBenchmark} ({@code -Dbench.orders=N}).
  */
-class ReconciliationBenchmark {
+class LargeAccountReconcileBenchmark {
   private static final int ORDERS = Integer.getInteger("bench.orders", 10_000);
 
   @Test
