@@ -68,7 +68,7 @@ public final class TradingArea implements ApiArea {
     builder.getRoute("getOrderHistory").addHandler(this::getOrderHistory);
     builder.getRoute("listFills").addHandler(this::listFills);
     builder.getRoute("getTradingControl").addHandler(ctx -> TradingQueries.loadControl(store)
-        .onSuccess(c -> ctx.json(TradingQueries.controlJson(c))).onFailure(ctx::fail));
+        .onSuccess(c -> ctx.json(visibleControl(AuthArea.principal(ctx), c))).onFailure(ctx::fail));
     builder.getRoute("putTradingControl").addHandler(this::putTradingControl);
     builder.getRoute("listTradingSessions").addHandler(this::listSessions);
   }
@@ -204,6 +204,16 @@ public final class TradingArea implements ApiArea {
 
   // --- Control and sessions ----------------------------------------------------------------------------------------
 
+  /** Operators see every account's state; anyone else only their own account's (no other tenant's account ids). */
+  private JsonObject visibleControl(Principal p, TradingControl control) {
+    JsonObject json = TradingQueries.controlJson(control);
+    if (p.hasAtLeast(Role.ADMIN) && p.tenantId().equals(operatorTenant)) return json;
+    String own = TradingVerticle.accountIdFor(p.tenantId());
+    JsonObject accounts = new JsonObject();
+    if (control.byAccount().containsKey(own)) accounts.put(own, control.byAccount().get(own).name());
+    return json.put("accounts", accounts);
+  }
+
   private void putTradingControl(RoutingContext ctx) {
     Principal p = AuthArea.principal(ctx);
     JsonObject body = ctx.body().asJsonObject();
@@ -233,7 +243,7 @@ public final class TradingArea implements ApiArea {
         .put("reason", body.getString("reason")).put("userId", p.userId()).put("tenantId", p.tenantId());
     allowed.compose(v -> ControlUpdates.update(vertx, store, c -> profileId != null ? c.withProfile(profileId, state)
             : accountId != null ? c.withAccount(accountId, state) : c.withGlobal(state), audit))
-        .onSuccess(c -> ctx.json(TradingQueries.controlJson(c))).onFailure(ctx::fail);
+        .onSuccess(c -> ctx.json(visibleControl(p, c))).onFailure(ctx::fail);
   }
 
   private void listSessions(RoutingContext ctx) {

@@ -198,6 +198,10 @@ class ReconciliationApiTest {
     });
     JsonObject control = api.get("/api/v1/trading/control", admin).bodyAsJsonObject();
     assertThat(control.getJsonObject("accounts").getString(accountId)).isEqualTo("REDUCING");
+    assertThat(api.get("/api/v1/trading/control", token).bodyAsJsonObject().getJsonObject("accounts").getMap())
+        .as("a trader sees its own account's state").containsOnlyKeys(accountId);
+    assertThat(api.get("/api/v1/trading/control", trader()).bodyAsJsonObject().getJsonObject("accounts").getMap())
+        .as("and no other tenant's").isEmpty();
 
     JsonObject buy = new JsonObject().put("symbol", "BTC-USD").put("side", "BUY").put("type", "LIMIT")
         .put("quantity", "0.01").put("price", low.toPlainString());
