@@ -3,6 +3,7 @@ package io.bourse;
 import io.bourse.config.BourseConfig;
 import io.bourse.config.ConfigLoader;
 import io.bourse.metrics.Metrics;
+import io.bourse.reconcile.ReconcileCommand;
 import io.bourse.venue.PaperVenueCommand;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Launcher: {@code java -jar bourse.jar [serve] [--config FILE]}, or {@code java -jar bourse.jar venue ...} for the
- * paper venue alone ({@link PaperVenueCommand}). Loads and validates configuration (every problem on its
+ * paper venue alone ({@link PaperVenueCommand}), or {@code reconcile ...} for one reconciliation run
+ * ({@link ReconcileCommand}). Loads and validates configuration (every problem on its
  * own line, exit code 2, no stack trace), starts the service, and stops it gracefully on SIGTERM/SIGINT.
  */
 public final class Bourse {
@@ -24,7 +26,8 @@ public final class Bourse {
   public static final int EXIT_START_FAILED = 1;
   public static final int EXIT_USAGE = 64;
   private static final String USAGE = "usage: java -jar bourse.jar [serve] [--config FILE]\n"
-      + "       java -jar bourse.jar venue [--host HOST] [--port N] [--data-dir DIR] [--config FILE]";
+      + "       java -jar bourse.jar venue [--host HOST] [--port N] [--data-dir DIR] [--config FILE]\n"
+      + "       java -jar bourse.jar reconcile [--account ID] [--rebuild-history] [--config FILE]";
 
   private Bourse() {}
 
@@ -32,6 +35,10 @@ public final class Bourse {
     long t0 = System.nanoTime();
     if (args.length > 0 && args[0].equals("venue")) {
       PaperVenueCommand.run(List.of(args).subList(1, args.length));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("reconcile")) {
+      ReconcileCommand.run(List.of(args).subList(1, args.length));
       return;
     }
     String configPath = null;

@@ -18,6 +18,8 @@ import io.bourse.market.MarketArea;
 import io.bourse.market.MarketConfig;
 import io.bourse.market.MarketDataVerticle;
 import io.bourse.metrics.Metrics;
+import io.bourse.reconcile.ReconciliationArea;
+import io.bourse.reconcile.ReconciliationVerticle;
 import io.bourse.redis.RedisClients;
 import io.bourse.store.DocumentStore;
 import io.bourse.store.DocumentStores;
@@ -99,6 +101,8 @@ public final class BourseApp {
               .meterRegistry(metrics.registry()))
               .compose(v -> app.deploy("trading", () -> new TradingVerticle(nextShard.getAndIncrement(), shards,
                   config.trading(), app.tradingStore, app.profiles, app::connectVenue)))
+              .compose(v -> app.deploy("reconciliation", () -> new ReconciliationVerticle(
+                  config.trading().reconciliation(), app.tradingStore, shards, metrics.registry())))
               .compose(v -> DemoStrategy.ensure(vertx, config, app.profiles, app.tradingStore, app.shardClient()))
               .compose(v -> app.deploy("http", () -> new HttpApiVerticle(config.http(), routers, app.httpPort::set)));
         }))
@@ -184,7 +188,8 @@ public final class BourseApp {
     ShardClient shards = shardClient();
     return List.of(new AuthArea(auth), new MarketArea(vertx, store),
         new TradingArea(vertx, tradingStore, shards, config.auth().bootstrapTenant(), profiles),
-        new ProfileArea(vertx, store, profiles, shards));
+        new ProfileArea(vertx, store, profiles, shards),
+        new ReconciliationArea(vertx, tradingStore, config.auth().bootstrapTenant()));
   }
 
   private Future<Void> deploy(String name, java.util.function.Supplier<io.vertx.core.Deployable> factory) {
@@ -234,6 +239,9 @@ public final class BourseApp {
   }
 
   public int httpPort() { return httpPort.get(); }
+
+  /** Base URL of the venue this instance trades with (in-process or remote). */
+  public String venueUrl() { return venue == null ? null : venue.url(); }
 
   public DocumentStore store() { return store; }
 

@@ -48,6 +48,12 @@ public final class Addresses {
   /** Internal publish: a strategy profile was created, changed or deleted; JSON {"profileId", "accountId"}. */
   public static final String TRADING_PROFILES_CHANGED = "trading.internal.profiles";
 
+  /** Request/reply: start a reconciliation run ({@code accountId}, {@code rebuildHistory}, {@code await}). */
+  public static final String RECONCILE_RUN = "reconcile.internal.run";
+
+  /** Published by a trading shard when its venue report stream reconnected. */
+  public static final String VENUE_RECONNECTED = "trading.internal.venue.reconnected";
+
   public static String tradingCommand(int shard) { return TRADING_COMMAND_PREFIX + shard; }
 
   public static String trading(String tenantId, String stream) { return TRADING_PREFIX + tenantId + "." + stream; }

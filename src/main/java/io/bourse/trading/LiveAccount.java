@@ -43,6 +43,8 @@ final class LiveAccount {
   final Instant createdAt;
   long eventSequence;
   long venueSequence;
+  /** Venue execution sequence up to which reconciliation has verified every execution against local state. */
+  long reconSequence;
   long entryNumber;
   private final Map<String, Integer> collectedHistory = new HashMap<>();
 
@@ -56,6 +58,7 @@ final class LiveAccount {
     this.createdAt = Instant.parse(accountDoc.getString("createdAt"));
     this.eventSequence = accountDoc.getLong("eventSequence", 0L);
     this.venueSequence = accountDoc.getLong("venueSequence", 0L);
+    this.reconSequence = accountDoc.getLong("reconSequence", 0L);
     this.entryNumber = accountDoc.getLong("entryNumber", 0L);
     for (Order order : account.orders()) collectedHistory.put(order.id(), account.historySize(order.id()));
   }
@@ -147,7 +150,7 @@ final class LiveAccount {
     return new JsonObject().put(TradingStore.DOC_TYPE, "account").put("accountId", accountId).put("tenantId", tenantId)
         .put("balances", TradingStore.balancesJson(account.ledger().balances()))
         .put("nextPosting", account.ledger().nextPosting()).put("entryNumber", entryNumber)
-        .put("eventSequence", eventSequence).put("venueSequence", venueSequence)
+        .put("eventSequence", eventSequence).put("venueSequence", venueSequence).put("reconSequence", reconSequence)
         .put("realizedByDay", realized).put("createdAt", createdAt.toString());
   }
 

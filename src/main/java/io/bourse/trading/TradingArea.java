@@ -68,7 +68,7 @@ public final class TradingArea implements ApiArea {
     builder.getRoute("getOrderHistory").addHandler(this::getOrderHistory);
     builder.getRoute("listFills").addHandler(this::listFills);
     builder.getRoute("getTradingControl").addHandler(ctx -> TradingQueries.loadControl(store)
-        .onSuccess(c -> ctx.json(TradingQueries.controlJson(c))).onFailure(ctx::fail));
+        .onSuccess(c -> ctx.json(visibleControl(AuthArea.principal(ctx), c))).onFailure(ctx::fail));
     builder.getRoute("putTradingControl").addHandler(this::putTradingControl);
     builder.getRoute("listTradingSessions").addHandler(this::listSessions);
   }
@@ -204,16 +204,34 @@ public final class TradingArea implements ApiArea {
 
   // --- Control and sessions ----------------------------------------------------------------------------------------
 
+  /** Operators see every account's state; anyone else only their own account's (no other tenant's account ids). */
+  private JsonObject visibleControl(Principal p, TradingControl control) {
+    JsonObject json = TradingQueries.controlJson(control);
+    if (p.hasAtLeast(Role.ADMIN) && p.tenantId().equals(operatorTenant)) return json;
+    String own = TradingVerticle.accountIdFor(p.tenantId());
+    JsonObject accounts = new JsonObject();
+    if (control.byAccount().containsKey(own)) accounts.put(own, control.byAccount().get(own).name());
+    return json.put("accounts", accounts);
+  }
+
   private void putTradingControl(RoutingContext ctx) {
     Principal p = AuthArea.principal(ctx);
     JsonObject body = ctx.body().asJsonObject();
     TradingState state = TradingState.valueOf(body.getString("state"));
     String profileId = body.getString("profileId");
+    String accountId = body.getString("accountId");
+    if (profileId != null && accountId != null) {
+      ctx.fail(new BourseException(ErrorCode.VAL_PARAMETER, "Set either profileId or accountId, not both",
+          new JsonArray().add(BourseException.detail("accountId", "not allowed together with profileId"))));
+      return;
+    }
     Future<Void> allowed;
     if (profileId == null) {
-      // The global state stops every tenant's trading: only operators (admins of the bootstrap tenant) may set it.
+      // The global state stops every tenant's trading, an account's state is what reconciliation flags: only
+      // operators (admins of the bootstrap tenant) may set them.
       if (!p.hasAtLeast(Role.ADMIN) || !p.tenantId().equals(operatorTenant)) {
-        ctx.fail(new BourseException(ErrorCode.AUTH_FORBIDDEN, "Only an operator may change the global trading state"));
+        ctx.fail(new BourseException(ErrorCode.AUTH_FORBIDDEN, accountId == null
+            ? "Only an operator may change the global trading state" : "Only an operator may change an account's trading state"));
         return;
       }
       allowed = Future.succeededFuture();
@@ -221,37 +239,11 @@ public final class TradingArea implements ApiArea {
       requireRole(ctx, Role.TRADER);
       allowed = profiles.get(p.tenantId(), profileId).mapEmpty();
     }
-    allowed.compose(v -> updateControl(p, state, profileId, body.getString("reason"), 3))
-        .onSuccess(c -> ctx.json(TradingQueries.controlJson(c))).onFailure(ctx::fail);
-  }
-
-  /** Read-modify-write with the document's ETag, retried on a concurrent change; audited; published to every shard. */
-  private Future<TradingControl> updateControl(Principal p, TradingState state, String profileId, String reason, int attempts) {
-    return store.read(TradingStore.CONTROL, TradingQueries.CONTROL_DOC).compose(doc -> {
-      TradingControl current = doc == null ? TradingControl.ALL_ACTIVE : TradingQueries.controlFrom(doc.body());
-      TradingControl next = profileId == null ? current.withGlobal(state) : current.withProfile(profileId, state);
-      JsonObject json = TradingQueries.controlJson(next).put("updatedAt", Instant.now().toString()).put("updatedBy", p.userId());
-      Document written = Document.of(TradingStore.CONTROL, TradingQueries.CONTROL_DOC, json);
-      Future<Document> write = doc == null ? store.documents().create(TradingStore.CONTAINER, written)
-          : store.documents().replace(TradingStore.CONTAINER, written, doc.etag());
-      return write.map(next).recover(e -> {
-        boolean raced = e instanceof StoreException se
-            && (se.kind() == StoreException.Kind.PRECONDITION_FAILED || se.kind() == StoreException.Kind.CONFLICT);
-        return raced && attempts > 1 ? updateControl(p, state, profileId, reason, attempts - 1) : Future.failedFuture(e);
-      });
-    }).compose(next -> {
-      JsonObject audit = new JsonObject().put(TradingStore.DOC_TYPE, "audit").put("action", "trading.control")
-          .put("state", state.name()).put("profileId", profileId).put("reason", reason).put("userId", p.userId())
-          .put("tenantId", p.tenantId()).put("requestId", RequestContext.current()).put("at", Instant.now().toString());
-      return store.documents().create(TradingStore.CONTAINER, Document.of(TradingStore.CONTROL, "audit:" + Instant.now()
-          + ":" + UUID.randomUUID(), audit)).map(d -> {
-            JsonObject published = TradingQueries.controlJson(next).put("requestId", RequestContext.current());
-            vertx.eventBus().publish(Addresses.TRADING_CONTROL_CHANGED, published);
-            vertx.eventBus().publish(Addresses.ADMIN_CONTROL, published.copy().put("changedBy", p.userId())
-                .put("profileId", profileId).put("reason", reason));
-            return next;
-          });
-    });
+    JsonObject audit = new JsonObject().put("state", state.name()).put("profileId", profileId).put("accountId", accountId)
+        .put("reason", body.getString("reason")).put("userId", p.userId()).put("tenantId", p.tenantId());
+    allowed.compose(v -> ControlUpdates.update(vertx, store, c -> profileId != null ? c.withProfile(profileId, state)
+            : accountId != null ? c.withAccount(accountId, state) : c.withGlobal(state), audit))
+        .onSuccess(c -> ctx.json(visibleControl(p, c))).onFailure(ctx::fail);
   }
 
   private void listSessions(RoutingContext ctx) {

@@ -1,6 +1,7 @@
 package io.bourse.trading;
 
 import io.bourse.config.ConfigProblems;
+import io.bourse.reconcile.ReconciliationConfig;
 import io.bourse.trading.domain.ReservationPolicy;
 import io.bourse.trading.domain.risk.RiskLimits;
 import io.vertx.core.json.JsonObject;
@@ -17,9 +18,17 @@ import java.util.Map;
  * @param commandTimeoutMs how long REST waits for a shard's answer (it includes the venue round trip)
  * @param demoStrategy whether the bootstrap tenant gets an enabled demo strategy profile on first start, so the
  *     service trades the simulated market on its own out of the box
+ * @param runStrategies whether shards evaluate enabled strategy profiles (the {@code reconcile} CLI turns it off)
+ * @param reconciliation when reconciliation runs
  */
 public record TradingConfig(Map<String, BigDecimal> paperFunding, ReservationPolicy reservation, RiskLimits limits,
-    long commandTimeoutMs, boolean demoStrategy) {
+    long commandTimeoutMs, boolean demoStrategy, boolean runStrategies, ReconciliationConfig reconciliation) {
+
+  public TradingConfig(Map<String, BigDecimal> paperFunding, ReservationPolicy reservation, RiskLimits limits,
+      long commandTimeoutMs, boolean demoStrategy) {
+    this(paperFunding, reservation, limits, commandTimeoutMs, demoStrategy, true, ReconciliationConfig.defaults());
+  }
+
 
   private static final String P = "trading.";
 
@@ -57,7 +66,9 @@ public record TradingConfig(Map<String, BigDecimal> paperFunding, ReservationPol
         Duration.ofMillis(problems.longIn(l, lp, "maxMarketDataAgeMs", 30_000, 100, 86_400_000)));
     long timeout = problems.longIn(t, P, "commandTimeoutMs", 10_000, 100, 120_000);
     boolean demo = problems.boolIn(t, P, "demoStrategy", true);
-    return new TradingConfig(Map.copyOf(funding), reservation, limits, timeout, demo);
+    boolean strategies = problems.boolIn(t, P, "runStrategies", true);
+    ReconciliationConfig reconciliation = ReconciliationConfig.from(problems.section(t, P, "reconciliation"), problems);
+    return new TradingConfig(Map.copyOf(funding), reservation, limits, timeout, demo, strategies, reconciliation);
   }
 
   private static BigDecimal decimal(JsonObject section, String prefix, String key, String def, ConfigProblems problems) {

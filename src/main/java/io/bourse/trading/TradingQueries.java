@@ -52,15 +52,19 @@ final class TradingQueries {
   static TradingControl controlFrom(JsonObject json) {
     Map<String, TradingState> profiles = new HashMap<>();
     json.getJsonObject("profiles", new JsonObject()).forEach(e -> profiles.put(e.getKey(), TradingState.valueOf((String) e.getValue())));
-    return new TradingControl(TradingState.valueOf(json.getString("state", "ACTIVE")), profiles);
+    Map<String, TradingState> accounts = new HashMap<>();
+    json.getJsonObject("accounts", new JsonObject()).forEach(e -> accounts.put(e.getKey(), TradingState.valueOf((String) e.getValue())));
+    return new TradingControl(TradingState.valueOf(json.getString("state", "ACTIVE")), profiles, accounts);
   }
 
   static JsonObject controlJson(TradingControl control) {
     JsonObject profiles = new JsonObject();
     control.byProfile().forEach((id, state) -> profiles.put(id, state.name()));
+    JsonObject accounts = new JsonObject();
+    control.byAccount().forEach((id, state) -> accounts.put(id, state.name()));
     return new JsonObject().put("state", control.global().name())
         .put("globalTradingEnabled", control.global() != TradingState.HALTED)
-        .put("profiles", profiles);
+        .put("profiles", profiles).put("accounts", accounts);
   }
 
   /** A REST order body (already schema-valid) as the domain command; shape errors become ERR_VAL_002 naming the field. */

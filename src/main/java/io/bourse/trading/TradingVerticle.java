@@ -3,6 +3,7 @@ package io.bourse.trading;
 import io.bourse.common.Addresses;
 import io.bourse.common.BourseException;
 import io.bourse.common.ErrorCode;
+import io.bourse.common.FaultPoints;
 import io.bourse.market.Instrument;
 import io.bourse.market.InstrumentCatalogue;
 import io.bourse.market.Tick;
@@ -113,7 +114,10 @@ public final class TradingVerticle extends VerticleBase {
     }).compose(v -> {
       venue = v;
       venue.reports(this::onVenueReport);
-      venue.onReconnect(ignored -> accounts.values().forEach(this::catchUp));
+      venue.onReconnect(ignored -> {
+        accounts.values().forEach(this::catchUp);
+        vertx.eventBus().publish(Addresses.VENUE_RECONNECTED, new JsonObject().put("shard", shard));
+      });
       return store.queryAll(io.bourse.store.Query.in(TradingStore.REGISTRY).eq(TradingStore.DOC_TYPE, "registry"));
     }).compose(registry -> {
       List<Future<LiveAccount>> loads = new ArrayList<>();
@@ -167,6 +171,7 @@ public final class TradingVerticle extends VerticleBase {
         case "snapshot" -> ownedAccount(cmd, true).map(this::snapshot);
         case "positions" -> ownedAccount(cmd, true).map(this::positions);
         case "place" -> ownedAccount(cmd, true).compose(live -> place(live, cmd));
+        case "reconcile" -> reconcile(cmd);
         case "cancel" -> ownedAccount(cmd, false).compose(live -> cancel(live, cmd.getString("orderId"),
             EventSource.REST, "canceled by client", cmd.getString("requestId")).map(o -> reply(200, o)));
         default -> Future.failedFuture(new BourseException(ErrorCode.VAL_PARAMETER, "unknown action " + action));
@@ -335,7 +340,7 @@ public final class TradingVerticle extends VerticleBase {
     Instant now = Instant.now();
     InstrumentSpec spec = spec(command.symbol());
     BigDecimal last = lastPrice.get(command.symbol());
-    TradingState state = control.effective(command.profileId());
+    TradingState state = control.effective(live.accountId, command.profileId());
     RiskLimits limits = command.profileId() == null ? config.limits()
         : config.limits().overriddenBy(profileLimits.get(command.profileId()));
     RiskCheck check = RiskCheck.of(live.account, command, spec, state, this::sessionOpen, last,
@@ -353,7 +358,11 @@ public final class TradingVerticle extends VerticleBase {
         BatchOperation.upsert(Document.of(live.accountId, TradingStore.idempotencyDocId(orderId), idem)),
         outbox(live, orderId, "submit", "pending", now));
     persist(live, Set.of(orderId), extra, requestId)
-        .compose(v -> venue.submit(venueOrder(order)).transform(ar -> afterSubmit(live, orderId, idem, requestId, ar.succeeded() ? ar.result() : null, ar.cause())))
+        .compose(v -> {
+          FaultPoints.hit(FaultPoints.AFTER_PERSIST_BEFORE_VENUE_SEND);
+          return venue.submit(venueOrder(order)).transform(ar -> afterSubmit(live, orderId, idem, requestId,
+              ar.succeeded() ? ar.result() : null, ar.cause()));
+        })
         .onComplete(ar -> {
           inflightPlacements.remove(orderId);
           if (ar.succeeded()) answered.complete(ar.result()); else answered.fail(ar.cause());
@@ -363,6 +372,7 @@ public final class TradingVerticle extends VerticleBase {
 
   private Future<JsonObject> afterSubmit(LiveAccount live, String orderId, JsonObject idem, String requestId,
       VenueOrderState state, Throwable failure) {
+    if (failure == null) FaultPoints.hit(FaultPoints.AFTER_VENUE_SEND_BEFORE_ACK);
     Instant now = Instant.now();
     ErrorCode failed = failure == null ? null : failure instanceof BourseException be ? be.code() : ErrorCode.EXT_VENUE_UNAVAILABLE;
     JsonObject response;
@@ -473,6 +483,7 @@ public final class TradingVerticle extends VerticleBase {
     live.account.requestCancel(orderId, source, reason, now);
     return persist(live, Set.of(orderId), List.of(outbox(live, orderId, "cancel", "pending", now)), requestId)
         .compose(v -> venue.cancel(live.accountId, orderId).transform(ar -> {
+          FaultPoints.hit(FaultPoints.CANCEL_RACING_FILL);
           Instant at = Instant.now();
           if (ar.succeeded()) {
             VenueOrderState state = ar.result();
@@ -570,14 +581,20 @@ public final class TradingVerticle extends VerticleBase {
   }
 
   private void applyExecution(LiveAccount live, VenueExecution execution) {
-    live.venueSequence = execution.sequence();
+    applyExecution(live, execution, EventSource.VENUE);
+  }
+
+  private void applyExecution(LiveAccount live, VenueExecution execution, EventSource source) {
+    // Reconciliation and the catch-up may both apply executions: the sequence only moves forward.
+    if (execution.sequence() > live.venueSequence) live.venueSequence = execution.sequence();
     String orderId = execution.clientOrderId();
     Set<String> touched = Set.of();
     Order known = live.account.order(orderId).orElse(null);
     String profileId = known == null ? null : known.profileId();
     if (known != null) {
       if (execution.kind() != VenueExecution.Kind.FILLED || !live.account.isExecutionApplied(execution.executionId())) {
-        apply(live, orderId, execution.toReport(), EventSource.VENUE, execution.at() == null ? Instant.now() : execution.at());
+        if (execution.kind() == VenueExecution.Kind.FILLED) FaultPoints.hit(FaultPoints.AFTER_VENUE_FILL_BEFORE_APPLY);
+        apply(live, orderId, execution.toReport(), source, execution.at() == null ? Instant.now() : execution.at());
       }
       touched = Set.of(orderId);
     } else if (execution.kind() == VenueExecution.Kind.FILLED) {
@@ -592,6 +609,374 @@ public final class TradingVerticle extends VerticleBase {
         strategies.syncPosition(profileId, position.quantity().max(BigDecimal.ZERO), position.averagePrice());
       }
     });
+  }
+
+  // --- Reconciliation ------------------------------------------------------------------------------------------------
+
+  private final Map<String, Future<JsonObject>> reconciling = new HashMap<>();
+
+  /**
+   * The {@code reconcile} command: compares one account of this shard with the venue's truth and repairs it here, on
+   * the account's single writer, so a repair can never race the account's other commands. Concurrent requests for
+   * the same account share one run. Replies with the discrepancies found, each marked repaired or not.
+   */
+  private Future<JsonObject> reconcile(JsonObject cmd) {
+    String accountId = cmd.getString("accountId");
+    if (accountId == null || shardOf(accountId, shards) != shard) {
+      return Future.failedFuture(new BourseException(ErrorCode.VAL_PARAMETER, "Account " + accountId + " is not on shard " + shard));
+    }
+    return account(accountId).compose(live -> {
+      if (live == null) return Future.failedFuture(new BourseException(ErrorCode.NOT_FOUND_RESOURCE, "No account " + accountId));
+      Future<JsonObject> running = reconciling.get(accountId);
+      if (running != null) return running;
+      Future<JsonObject> run = new AccountReconciliation(live, cmd.getBoolean("rebuildHistory", false)).run()
+          .onComplete(ar -> reconciling.remove(accountId));
+      reconciling.put(accountId, run);
+      return run;
+    });
+  }
+
+  private final class AccountReconciliation {
+    private static final int PAGE = 1_000;
+    private static final int BULK_THRESHOLD = 100;
+    private final LiveAccount live;
+    private final boolean rebuild;
+    private final JsonArray found = new JsonArray();
+    private final Set<String> reportedUnknown = new java.util.HashSet<>();
+    private boolean needsAttention;
+    private long lastSequence;
+    private int executionsChecked;
+    private int ordersChecked;
+
+    AccountReconciliation(LiveAccount live, boolean rebuild) {
+      this.live = live;
+      this.rebuild = rebuild;
+    }
+
+    Future<JsonObject> run() {
+      long from = rebuild ? 0 : live.reconSequence;
+      lastSequence = from;
+      return fetchExecutions(from, new ArrayList<>())
+          .compose(this::checkExecutions)
+          .compose(v -> venue.openOrders(live.accountId))
+          .compose(this::checkOrders)
+          .compose(v -> checkBalances(3))
+          .compose(v -> {
+            if (lastSequence > live.reconSequence) live.reconSequence = lastSequence;
+            return persist(live, Set.of(), List.of(), null);
+          })
+          .map(v -> new JsonObject().put("accountId", live.accountId).put("tenantId", live.tenantId)
+              .put("fromSequence", from).put("toSequence", live.reconSequence)
+              .put("executionsChecked", executionsChecked).put("ordersChecked", ordersChecked)
+              .put("discrepancies", found).put("needsAttention", needsAttention));
+    }
+
+    private void found(Discrepancy type, String orderId, String detail, boolean repaired, String action) {
+      if (!repaired) needsAttention = true;
+      JsonObject d = new JsonObject().put("type", type.name()).put("detail", detail).put("repaired", repaired);
+      if (orderId != null) d.put("orderId", orderId);
+      if (action != null) d.put("action", action);
+      found.add(d);
+    }
+
+    private Future<List<VenueExecution>> fetchExecutions(long after, List<VenueExecution> out) {
+      return venue.executions(live.accountId, after, PAGE).compose(page -> {
+        out.addAll(page.items());
+        long last = page.items().isEmpty() ? after : page.items().get(page.items().size() - 1).sequence();
+        return page.more() && last > after ? fetchExecutions(last, out) : Future.succeededFuture(out);
+      });
+    }
+
+    /** Order documents of orders not in memory (terminal, or never placed here), by id; absent ids are unknown. */
+    private Future<Map<String, JsonObject>> storedOrders(Set<String> ids) {
+      Map<String, JsonObject> out = new HashMap<>();
+      if (ids.isEmpty()) return Future.succeededFuture(out);
+      if (ids.size() > BULK_THRESHOLD) {
+        return store.queryAll(io.bourse.store.Query.in(live.accountId).eq(TradingStore.DOC_TYPE, "order")).map(docs -> {
+          for (JsonObject doc : docs) {
+            String id = doc.getString("orderId", doc.getString("id"));
+            if (ids.contains(id)) out.put(id, doc);
+          }
+          return out;
+        });
+      }
+      List<Future<?>> reads = new ArrayList<>();
+      for (String id : ids) {
+        reads.add(store.read(live.accountId, TradingStore.orderDocId(id)).onSuccess(d -> {
+          if (d != null) out.put(id, d.body());
+        }));
+      }
+      return Future.all(reads).map(out);
+    }
+
+    /** Execution ids with a fill document in the store, among {@code executionIds}. */
+    private Future<Set<String>> storedFills(Set<String> executionIds) {
+      Set<String> out = new java.util.HashSet<>();
+      if (executionIds.isEmpty()) return Future.succeededFuture(out);
+      if (executionIds.size() > BULK_THRESHOLD) {
+        return store.queryAll(io.bourse.store.Query.in(live.accountId).eq(TradingStore.DOC_TYPE, "fill")).map(docs -> {
+          for (JsonObject doc : docs) {
+            String id = doc.getString("executionId");
+            if (executionIds.contains(id)) out.add(id);
+          }
+          return out;
+        });
+      }
+      List<Future<?>> reads = new ArrayList<>();
+      for (String id : executionIds) {
+        reads.add(store.read(live.accountId, TradingStore.fillDocId(id)).onSuccess(d -> {
+          if (d != null) out.add(id);
+        }));
+      }
+      return Future.all(reads).map(out);
+    }
+
+    /**
+     * Every execution since the cursor: one newer than the last the shard applied is applied now (a fill that is
+     * then new is a MISSING_FILL); an older fill of an order in memory must be applied already; one of an order no
+     * longer in memory must have its fill document, and its order must be one Bourse placed.
+     */
+    private Future<Void> checkExecutions(List<VenueExecution> executions) {
+      executionsChecked = executions.size();
+      Set<String> elsewhere = new java.util.LinkedHashSet<>();
+      Map<String, List<VenueExecution>> fillsElsewhere = new HashMap<>();
+      long skippedFrom = Long.MAX_VALUE;
+      for (VenueExecution e : executions) {
+        if (e.sequence() > live.venueSequence && catchingUp.containsKey(live.accountId)) {
+          // The shard's own catch-up is applying these right now; the next run verifies them.
+          skippedFrom = Math.min(skippedFrom, e.sequence());
+          continue;
+        }
+        lastSequence = Math.max(lastSequence, e.sequence());
+        String orderId = e.clientOrderId();
+        Order before = live.account.order(orderId).orElse(null);
+        boolean isFill = e.kind() == VenueExecution.Kind.FILLED;
+        if (e.sequence() > live.venueSequence) {
+          boolean missing = before != null && isFill && !live.account.isExecutionApplied(e.executionId());
+          applyExecution(live, e, EventSource.RECONCILIATION);
+          if (before == null) {
+            elsewhere.add(orderId);
+            if (isFill) fillsElsewhere.computeIfAbsent(orderId, id -> new ArrayList<>()).add(e);
+          } else if (missing) {
+            boolean applied = live.account.order(orderId).map(o -> o.filledQuantity().compareTo(before.filledQuantity()) > 0)
+                .orElse(true);
+            found(Discrepancy.MISSING_FILL, orderId, "execution " + e.executionId() + " of " + e.quantity() + " @ "
+                + e.price() + " was not applied", applied, applied ? "applied" : null);
+          } else if (live.account.order(orderId).map(o -> o.status() != before.status()).orElse(true)) {
+            found(Discrepancy.STATUS_MISMATCH, orderId, before.status() + " here, venue reported " + e.kind(), true,
+                "applied venue report");
+          }
+        } else if (before != null) {
+          if (isFill && !live.account.isExecutionApplied(e.executionId())) {
+            applyExecution(live, e, EventSource.RECONCILIATION);
+            boolean applied = live.account.order(orderId).map(o -> o.filledQuantity().compareTo(before.filledQuantity()) > 0)
+                .orElse(true);
+            found(Discrepancy.MISSING_FILL, orderId, "execution " + e.executionId() + " was skipped", applied,
+                applied ? "applied" : null);
+          }
+        } else {
+          elsewhere.add(orderId);
+          if (isFill) fillsElsewhere.computeIfAbsent(orderId, id -> new ArrayList<>()).add(e);
+        }
+      }
+      if (skippedFrom != Long.MAX_VALUE) lastSequence = Math.min(lastSequence, skippedFrom - 1);
+      return storedOrders(elsewhere).compose(orders -> {
+        // An order's fill documents are read only if the venue's fills of it do not add up to its filled quantity
+        // here: fills are applied once by execution id, so equal sums mean every one of them was applied.
+        Set<String> suspect = new java.util.HashSet<>();
+        fillsElsewhere.forEach((orderId, fills) -> {
+          JsonObject doc = orders.get(orderId);
+          if (doc == null || live.account.order(orderId).isPresent()) return;
+          BigDecimal venueFilled = fills.stream().map(VenueExecution::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+          BigDecimal here = TradingJson.dec(doc, "filledQuantity");
+          if (here == null || here.compareTo(venueFilled) != 0) fills.forEach(f -> suspect.add(f.executionId()));
+        });
+        return storedFills(suspect).map(applied -> {
+          for (String orderId : elsewhere) {
+            if (live.account.order(orderId).isPresent()) continue;
+            if (!orders.containsKey(orderId)) {
+              if (reportedUnknown.add(orderId)) {
+                found(Discrepancy.UNKNOWN_VENUE_ORDER, orderId, "the venue has executions of an order Bourse never placed",
+                    false, null);
+              }
+              continue;
+            }
+            for (VenueExecution f : fillsElsewhere.getOrDefault(orderId, List.of())) {
+              if (suspect.contains(f.executionId()) && !applied.contains(f.executionId())) {
+                found(Discrepancy.MISSING_FILL, orderId, "execution " + f.executionId() + " of an order that is "
+                    + orders.get(orderId).getString("status") + " here was never applied", false, null);
+              }
+            }
+          }
+          return null;
+        });
+      });
+    }
+
+    private Future<Void> checkOrders(List<VenueOrderState> venueOpen) {
+      Map<String, VenueOrderState> open = new HashMap<>();
+      venueOpen.forEach(o -> open.put(o.clientOrderId(), o));
+      Set<String> notHere = new java.util.LinkedHashSet<>();
+      for (String id : open.keySet()) if (live.account.order(id).isEmpty()) notHere.add(id);
+      return storedOrders(notHere).compose(stored -> {
+        for (String id : notHere) {
+          if (!stored.containsKey(id)) {
+            if (reportedUnknown.add(id)) {
+              found(Discrepancy.UNKNOWN_VENUE_ORDER, id, "working at the venue, never placed by Bourse", false, null);
+            }
+          } else {
+            found(Discrepancy.STATUS_MISMATCH, id, stored.get(id).getString("status") + " here, "
+                + open.get(id).status() + " at the venue", false, null);
+          }
+        }
+        Future<Void> chain = Future.succeededFuture();
+        for (Order order : List.copyOf(live.account.orders())) {
+          if (inflightPlacements.containsKey(order.id())) continue;
+          ordersChecked++;
+          VenueOrderState atVenue = open.get(order.id());
+          boolean settled = atVenue != null && (order.status() == OrderStatus.NEW || order.status() == OrderStatus.PARTIALLY_FILLED)
+              && atVenue.filledQuantity().compareTo(order.filledQuantity()) == 0;
+          if (settled) continue;
+          chain = chain.compose(v -> atVenue != null ? Future.succeededFuture(atVenue) : venue.lookup(live.accountId, order.id()))
+              .compose(state -> resolve(order.id(), state));
+        }
+        return chain;
+      });
+    }
+
+    /** Brings one local open order to the venue's truth, or flags it. */
+    private Future<Void> resolve(String orderId, VenueOrderState state) {
+      Order order = live.account.order(orderId).orElse(null);
+      if (order == null || inflightPlacements.containsKey(orderId)) return Future.succeededFuture();
+      OrderStatus before = order.status();
+      Instant now = Instant.now();
+      if (state == null) {
+        if (before == OrderStatus.PENDING_NEW || before == OrderStatus.UNKNOWN) {
+          // Proven absent: the one case where the intent is (re)submitted, with the same client order id.
+          if (before == OrderStatus.PENDING_NEW) {
+            apply(live, orderId, new VenueReport.TimedOut("not at the venue after a restart"), EventSource.RECONCILIATION, now);
+          }
+          return venue.submit(venueOrder(order)).transform(ar -> {
+            if (ar.succeeded()) {
+              applyState(live, orderId, ar.result(), EventSource.RECONCILIATION, Instant.now());
+              found(Discrepancy.LOCAL_ORDER_UNKNOWN_AT_VENUE, orderId, before + " here, absent at the venue", true,
+                  "submitted once (proven absent)");
+            } else {
+              flag(orderId, "absent at the venue and the submit failed: " + ar.cause().getMessage());
+              found(Discrepancy.LOCAL_ORDER_UNKNOWN_AT_VENUE, orderId, before + " here, absent at the venue; submit failed: "
+                  + ar.cause().getMessage(), false, "flagged RECONCILE_REQUIRED");
+            }
+            return persist(live, Set.of(orderId), List.of(outbox(live, orderId, "submit", "done", Instant.now())), null);
+          });
+        }
+        flag(orderId, "the venue has never seen this " + before + " order");
+        found(Discrepancy.LOCAL_ORDER_UNKNOWN_AT_VENUE, orderId, before + " here, unknown at the venue", false,
+            "flagged RECONCILE_REQUIRED");
+        return persist(live, Set.of(orderId), List.of(), null);
+      }
+      if (state.filledQuantity().compareTo(order.filledQuantity()) != 0) {
+        flag(orderId, "filled " + order.filledQuantity() + " here, " + state.filledQuantity() + " at the venue");
+        found(Discrepancy.STATUS_MISMATCH, orderId, before + " filled " + order.filledQuantity() + " here, "
+            + state.status() + " filled " + state.filledQuantity() + " at the venue", false, "flagged RECONCILE_REQUIRED");
+        return persist(live, Set.of(orderId), List.of(), null);
+      }
+      if (state.status().isOpen() && before == OrderStatus.PENDING_CANCEL) {
+        // The cancel's answer was lost (or never sent): ask again; the venue's answer settles it.
+        return venue.cancel(live.accountId, orderId).transform(ar -> {
+          if (ar.succeeded() && ar.result() != null && !ar.result().status().isOpen()) {
+            settle(orderId, ar.result());
+          } else {
+            apply(live, orderId, new VenueReport.CancelRejected("venue kept the order working"), EventSource.RECONCILIATION,
+                Instant.now());
+          }
+          record(orderId, before, "cancel re-sent");
+          return persist(live, Set.of(orderId), List.of(outbox(live, orderId, "cancel", "done", Instant.now())), null);
+        });
+      }
+      settle(orderId, state);
+      record(orderId, before, "adopted the venue's state");
+      return persist(live, Set.of(orderId), List.of(outbox(live, orderId, "submit", "done", now)), null);
+    }
+
+    private void settle(String orderId, VenueOrderState state) {
+      Instant at = Instant.now();
+      switch (state.status()) {
+        case NEW, PARTIALLY_FILLED -> apply(live, orderId, new VenueReport.Acknowledged(), EventSource.RECONCILIATION, at);
+        case REJECTED -> apply(live, orderId, new VenueReport.Rejected(reasonOr(state, "rejected by the venue")),
+            EventSource.RECONCILIATION, at);
+        case CANCELED -> apply(live, orderId, new VenueReport.Canceled(reasonOr(state, "canceled at the venue")),
+            EventSource.RECONCILIATION, at);
+        case EXPIRED -> apply(live, orderId, new VenueReport.Expired(reasonOr(state, "expired at the venue")),
+            EventSource.RECONCILIATION, at);
+        case FILLED -> { /* every fill is applied already (filled quantities agree), so the order is FILLED */ }
+      }
+    }
+
+    private static String reasonOr(VenueOrderState state, String fallback) {
+      return state.reason() == null ? fallback : state.reason();
+    }
+
+    private void record(String orderId, OrderStatus before, String action) {
+      OrderStatus after = live.account.order(orderId).map(Order::status).orElse(null);
+      if (after == before) return;
+      boolean repaired = after == null || (after != OrderStatus.UNKNOWN && after != OrderStatus.PENDING_NEW);
+      found(Discrepancy.STATUS_MISMATCH, orderId, before + " here, the venue says otherwise; now "
+          + (after == null ? "terminal" : after.name()), repaired, action);
+    }
+
+    private void flag(String orderId, String reason) {
+      try {
+        live.account.flagReconcileRequired(orderId, reason, Instant.now());
+      } catch (BourseException e) {
+        log.warn("Order {} could not be flagged: {}", orderId, e.getMessage());
+      }
+    }
+
+    /**
+     * Positions and trading cash against the venue's. Executions that arrive meanwhile are applied first, so a busy
+     * account is compared at one venue sequence; after {@code attempts} tries the comparison stands.
+     */
+    private Future<Void> checkBalances(int attempts) {
+      return venue.account(live.accountId).compose(account -> venue.executions(live.accountId, live.venueSequence, PAGE)
+          .compose(newer -> {
+            if (!newer.items().isEmpty() && attempts > 1) {
+              newer.items().forEach(e -> applyExecution(live, e, EventSource.VENUE));
+              return checkBalances(attempts - 1);
+            }
+            comparePositions(account);
+            return Future.succeededFuture();
+          }));
+    }
+
+    private void comparePositions(io.bourse.venue.VenueAccount account) {
+      Set<String> symbols = new java.util.TreeSet<>(account.positions().keySet());
+      live.account.positions().forEach(p -> symbols.add(p.symbol()));
+      for (String symbol : symbols) {
+        BigDecimal here = live.account.position(symbol).quantity();
+        BigDecimal there = account.positions().getOrDefault(symbol, BigDecimal.ZERO);
+        if (here.compareTo(there) != 0) {
+          found(Discrepancy.POSITION_DRIFT, null, symbol + ": " + here.toPlainString() + " here, " + there.toPlainString()
+              + " at the venue", false, null);
+        }
+      }
+      Set<String> currencies = new java.util.TreeSet<>(account.cash().keySet());
+      var ledger = live.account.ledger();
+      for (String currency : ledger.currencies()) {
+        if (ledger.balance(currency, io.bourse.trading.domain.Book.VENUE).signum() != 0
+            || ledger.balance(currency, io.bourse.trading.domain.Book.FEES).signum() != 0) {
+          currencies.add(currency);
+        }
+      }
+      for (String currency : currencies) {
+        BigDecimal here = ledger.balance(currency, io.bourse.trading.domain.Book.VENUE)
+            .add(ledger.balance(currency, io.bourse.trading.domain.Book.FEES)).negate();
+        BigDecimal there = account.cash().getOrDefault(currency, BigDecimal.ZERO);
+        if (here.compareTo(there) != 0) {
+          found(Discrepancy.BALANCE_DRIFT, null, currency + " moved by trading: " + here.toPlainString() + " here, "
+              + there.toPlainString() + " at the venue", false, null);
+        }
+      }
+    }
   }
 
   // --- Persistence and publication -----------------------------------------------------------------------------------
@@ -650,6 +1035,7 @@ public final class TradingVerticle extends VerticleBase {
 
   /** (Re)registers an enabled profile with the evaluator; a disabled or deleted one is removed. */
   private void registerProfile(JsonObject profile) {
+    if (!config.runStrategies()) return;
     String id = profile.getString("id");
     Instrument instrument = catalogue.find(profile.getString("symbol")).orElse(null);
     if (instrument == null || !profile.getBoolean("enabled", false) || profile.getBoolean("deleted", false)) {
@@ -678,10 +1064,10 @@ public final class TradingVerticle extends VerticleBase {
     boolean globalHalt = control.global() == TradingState.HALTED && previous.global() != TradingState.HALTED;
     for (LiveAccount live : List.copyOf(accounts.values())) {
       for (Order order : List.copyOf(live.account.orders())) {
-        boolean profileHalt = order.profileId() != null
-            && control.effective(order.profileId()) == TradingState.HALTED
-            && previous.effective(order.profileId()) != TradingState.HALTED;
-        if ((globalHalt || profileHalt) && OrderStatus.canTransition(order.status(), OrderStatus.PENDING_CANCEL)
+        // A profile's or an account's own switch to HALTED cancels its working orders too.
+        boolean ownHalt = control.effective(live.accountId, order.profileId()) == TradingState.HALTED
+            && previous.effective(live.accountId, order.profileId()) != TradingState.HALTED;
+        if ((globalHalt || ownHalt) && OrderStatus.canTransition(order.status(), OrderStatus.PENDING_CANCEL)
             && order.status() != OrderStatus.PENDING_CANCEL) {
           cancel(live, order.id(), EventSource.REST, "trading HALTED by operator", json.getString("requestId"))
               .onFailure(e -> log.warn("Halt could not cancel {}: {}", order.id(), e.getMessage()));

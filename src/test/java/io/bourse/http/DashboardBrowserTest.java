@@ -7,7 +7,6 @@ import io.bourse.support.Browser;
 import io.bourse.support.TestApp;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,12 +24,6 @@ import org.openqa.selenium.support.ui.Select;
  * error in the console.
  */
 class DashboardBrowserTest {
-  /**
-   * Chrome logs every non-2xx fetch as a console error. Until reconciliation (issue #8) lands, the admin panel asks
-   * for its runs, gets 404 and says "not available": that 404 (and only that) is expected.
-   */
-  private static final List<String> MAY_BE_MISSING = List.of("/api/v1/admin/reconciliation/runs ");
-
   static TestApp app;
   Browser browser;
   ChromeDriver driver;
@@ -125,12 +118,13 @@ class DashboardBrowserTest {
   }
 
   private void assertNoConsoleErrors() {
-    assertThat(browser.consoleErrors(DashboardBrowserTest::expectedWhileTradingIsMissing)).as("browser console errors")
+    assertThat(browser.consoleErrors(DashboardBrowserTest::expected)).as("browser console errors")
         .isEmpty();
   }
 
-  static boolean expectedWhileTradingIsMissing(String message) {
-    return message.contains(" 404 ") && MAY_BE_MISSING.stream().anyMatch(message::contains);
+  /** Every endpoint the page calls exists now: no console error is expected. */
+  static boolean expected(String message) {
+    return false;
   }
 
   private <T> T waitFor(Duration timeout, java.util.function.Supplier<T> condition) {

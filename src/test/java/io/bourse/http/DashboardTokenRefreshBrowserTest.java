@@ -77,7 +77,7 @@ class DashboardTokenRefreshBrowserTest {
         return n != null && Integer.parseInt(n) >= 1;
       });
       assertThat(browser.driver.findElement(By.id("banner")).isDisplayed()).isFalse();
-      assertThat(browser.consoleErrors(DashboardBrowserTest::expectedWhileTradingIsMissing)).isEmpty();
+      assertThat(browser.consoleErrors(DashboardBrowserTest::expected)).isEmpty();
     }
   }
 }
