@@ -47,6 +47,14 @@ final class LiveAccount {
   long reconSequence;
   long entryNumber;
   private final Map<String, Integer> collectedHistory = new HashMap<>();
+  /**
+   * The last form of orders recently finished and dropped from memory, so the answer to a placement whose fill raced
+   * ahead of the venue's reply can be built without a store read. Bounded: only the newest are kept.
+   */
+  private final Map<String, JsonObject> finished = new java.util.LinkedHashMap<>(256, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, JsonObject> eldest) { return size() > 1024; }
+  };
 
   LiveAccount(String tenantId, TradingAccount account, AccountWriter writer, JsonObject accountDoc,
       Map<String, JsonObject> orderMeta) {
@@ -120,6 +128,7 @@ final class LiveAccount {
         account.forget(orderId);
         collectedHistory.remove(orderId);
         orderMeta.remove(orderId);
+        finished.put(orderId, TradingJson.order(o));
       });
     }
     return new Changes(ops, events);
@@ -139,6 +148,11 @@ final class LiveAccount {
       if (meta.containsKey(key)) doc.put(key, meta.getValue(key));
     }
     return doc;
+  }
+
+  /** The order as clients see it: live if it is in memory, else its final form if it finished recently, else null. */
+  JsonObject orderView(String orderId) {
+    return account.order(orderId).map(TradingJson::order).orElseGet(() -> finished.get(orderId));
   }
 
   JsonObject accountDoc() {

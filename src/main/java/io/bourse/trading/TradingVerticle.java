@@ -389,25 +389,31 @@ public final class TradingVerticle extends VerticleBase {
           .put("message", "The venue could not be reached; order " + orderId + " was not sent and is REJECTED"));
     }
     Order order = live.account.order(orderId).orElse(null);
-    JsonObject failedResponse = response;
-    List<BatchOperation> extra = List.of(outbox(live, orderId, "submit",
-        failed == ErrorCode.EXT_VENUE_TIMEOUT ? "pending" : "done", now));
-    // A fill that raced in may have finished the order (and dropped it from memory); its batch is queued before this
-    // one, so once this is durable the store holds the final order.
-    return persist(live, order == null ? Set.of() : Set.of(orderId), extra, requestId)
-        .compose(v -> order != null && live.account.order(orderId).isPresent()
-            ? Future.succeededFuture(TradingJson.order(live.account.order(orderId).get()))
-            : store.read(live.accountId, TradingStore.orderDocId(orderId)).map(d -> publicOrder(d.body())))
-        .compose(body -> {
-          int status = "UNKNOWN".equals(body.getString("status")) ? 202 : 201;
-          JsonObject answer = failedResponse != null ? failedResponse : reply(status, body);
-          JsonObject meta = live.orderMeta.get(orderId);
-          if (meta != null) meta.put("response", answer);
-          // The first answer is kept with the idempotency record: a repeat gets exactly this.
-          return store.documents().upsert(TradingStore.CONTAINER, Document.of(live.accountId,
-              TradingStore.idempotencyDocId(orderId), idem.copy().put("response", answer))).map(answer);
-        });
+    BatchOperation outbox = outbox(live, orderId, "submit", failed == ErrorCode.EXT_VENUE_TIMEOUT ? "pending" : "done", now);
+    JsonObject body = live.orderView(orderId);
+    if (body == null) {
+      // Finished and dropped from memory long ago (cannot happen within one placement, kept as a safe fallback): the
+      // store holds the final order once this batch, queued behind the one that finished it, is durable.
+      JsonObject failedResponse = response;
+      return persist(live, Set.of(), List.of(outbox), requestId)
+          .compose(v -> store.read(live.accountId, TradingStore.orderDocId(orderId)).map(d -> publicOrder(d.body())))
+          .compose(stored -> {
+            JsonObject answer = failedResponse != null ? failedResponse : reply(statusOf(stored), stored);
+            return store.documents().upsert(TradingStore.CONTAINER, Document.of(live.accountId,
+                TradingStore.idempotencyDocId(orderId), idem.copy().put("response", answer))).map(answer);
+          });
+    }
+    JsonObject answer = response != null ? response : reply(statusOf(body), body);
+    JsonObject meta = live.orderMeta.get(orderId);
+    if (meta != null) meta.put("response", answer);
+    // The first answer is kept with the idempotency record, in the same batch as the venue's answer: a repeat gets
+    // exactly this, and one store round trip fewer per order.
+    BatchOperation answered = BatchOperation.upsert(Document.of(live.accountId, TradingStore.idempotencyDocId(orderId),
+        idem.copy().put("response", answer)));
+    return persist(live, order == null ? Set.of() : Set.of(orderId), List.of(outbox, answered), requestId).map(answer);
   }
+
+  private static int statusOf(JsonObject order) { return "UNKNOWN".equals(order.getString("status")) ? 202 : 201; }
 
   private static BatchOperation outbox(LiveAccount live, String orderId, String action, String state, Instant at) {
     return BatchOperation.upsert(Document.of(live.accountId, TradingStore.outboxDocId(orderId, action),
