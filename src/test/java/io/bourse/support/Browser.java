@@ -55,9 +55,14 @@ public final class Browser implements AutoCloseable {
     return null;
   }
 
-  /** Polls until the supplier returns non-null (or true), failing with a timeout otherwise. */
+  /**
+   * Polls until the supplier returns non-null (or true), failing with a timeout otherwise. Live tables re-render as
+   * events arrive, so an element read mid-update (stale) just means "look again".
+   */
   public <T> T waitFor(Duration timeout, Supplier<T> condition) {
-    return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).until(d -> {
+    WebDriverWait wait = new WebDriverWait(driver, timeout, Duration.ofMillis(100));
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    return wait.until(d -> {
       T value = condition.get();
       return Boolean.FALSE.equals(value) ? null : value;
     });
