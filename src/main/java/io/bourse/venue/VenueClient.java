@@ -75,8 +75,11 @@ public final class VenueClient implements Venue {
     this.host = base.getHost();
     this.port = base.getPort();
     this.options = options;
+    // The default pool (5 connections) would allow a shard only 5 submits in flight, each holding its connection for
+    // the venue's round trip (which includes the venue's fsync).
     this.web = WebClient.create(vertx, new WebClientOptions().setConnectTimeout((int) options.connectTimeoutMs())
-        .setKeepAlive(true).setUserAgent("bourse-venue-client"));
+        .setKeepAlive(true).setUserAgent("bourse-venue-client"),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(options.maxConnections()));
     this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setConnectTimeout((int) options.connectTimeoutMs()));
     this.streamContext = vertx.getOrCreateContext();

@@ -58,7 +58,16 @@ public record VenueConfig(Mode mode, String url, String host, int port, Matching
   }
 
   /** The client side: per-request timeout, connect timeout, and the stream's reconnect backoff bounds. */
-  public record Client(long requestTimeoutMs, long connectTimeoutMs, long reconnectInitialMs, long reconnectMaxMs) {}
+  /**
+   * @param maxConnections HTTP/1.1 connections to the venue per client: each submit holds one for its round trip
+   *     (the venue fsyncs before answering), so this bounds orders in flight per shard
+   */
+  public record Client(long requestTimeoutMs, long connectTimeoutMs, long reconnectInitialMs, long reconnectMaxMs,
+      int maxConnections) {
+    public Client(long requestTimeoutMs, long connectTimeoutMs, long reconnectInitialMs, long reconnectMaxMs) {
+      this(requestTimeoutMs, connectTimeoutMs, reconnectInitialMs, reconnectMaxMs, 64);
+    }
+  }
 
   private static final String P = "venue.";
   private static final Set<String> KEYS = Set.of("mode", "url", "host", "port", "slippageBps", "feeBps", "latencyMs",
@@ -66,7 +75,7 @@ public record VenueConfig(Mode mode, String url, String host, int port, Matching
   private static final Set<String> FAULT_KEYS = Set.of("rejectProbability", "quotaProbability", "ackDelayMs",
       "dropAckProbability", "timeoutProbability", "dropStreamProbability", "seed");
   private static final Set<String> CLIENT_KEYS = Set.of("requestTimeoutMs", "connectTimeoutMs", "reconnectInitialMs",
-      "reconnectMaxMs");
+      "reconnectMaxMs", "maxConnections");
 
   public static VenueConfig defaults() {
     return from(new JsonObject(), new ConfigProblems());
@@ -124,7 +133,8 @@ public record VenueConfig(Mode mode, String url, String host, int port, Matching
       reconnectMax = reconnectInitial;
     }
     Client client = new Client(problems.longIn(c, cp, "requestTimeoutMs", 5_000, 50, 600_000),
-        problems.longIn(c, cp, "connectTimeoutMs", 2_000, 50, 600_000), reconnectInitial, reconnectMax);
+        problems.longIn(c, cp, "connectTimeoutMs", 2_000, 50, 600_000), reconnectInitial, reconnectMax,
+        problems.intIn(c, cp, "maxConnections", 64, 1, 4096));
 
     return new VenueConfig(mode, url, host, port,
         new Matching(slippage, fee, latency, fraction, maxQty, currency), faults, client);

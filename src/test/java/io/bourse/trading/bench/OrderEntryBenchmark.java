@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * POST /api/v1/orders end to end (JWT, contract validation, risk, ledger, atomic write, venue ack over HTTP) at a
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * <p>Run: {@code mvn -B -Pbenchmarks test -Dtest=OrderEntryBenchmark} (rates: {@code -Dbench.rates=1000,2500,5000}).
  */
 class OrderEntryBenchmark {
-  private static final int ACCOUNTS = 8;
+  private static final int ACCOUNTS = Integer.getInteger("bench.accounts", 8);
   private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 10);
   private static final int MEASURE_SECONDS = Integer.getInteger("bench.seconds", 20);
 
@@ -48,6 +49,7 @@ class OrderEntryBenchmark {
   }
 
   @Test
+  @Timeout(value = 30, unit = TimeUnit.MINUTES)
   void orderEntryAtAConstantRate() throws Exception {
     String[] rates = System.getProperty("bench.rates", "1000,2500,5000").split(",");
     List<Result> results = new ArrayList<>();
