@@ -83,6 +83,8 @@ public final class TradingVerticle extends VerticleBase {
   private final Map<String, Inflight> inflightPlacements = new HashMap<>();
   private final Map<String, ArrayDeque<VenueExecution>> catchingUp = new HashMap<>();
   private final Map<String, BigDecimal> lastPrice = new HashMap<>();
+  private static final long STRATEGY_REFUSAL_PAUSE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+  private final Map<String, Long> refusedUntil = new HashMap<>();
   private final Map<String, Instant> lastPriceAt = new HashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private InstrumentCatalogue catalogue;
@@ -1012,9 +1014,15 @@ public final class TradingVerticle extends VerticleBase {
     if (strategies.size() == 0) return;
     List<StrategySignal> signals = strategies.onTick(new io.bourse.trading.strategy.Tick(tick.symbol(), tick.price(),
         tick.exchangeTime()));
+    long now = System.nanoTime();
     for (StrategySignal signal : signals) {
       LiveAccount live = accounts.get(signal.accountId());
       if (live == null) continue;
+      Long quietUntil = refusedUntil.get(signal.profileId());
+      if (quietUntil != null && now - quietUntil < 0) {
+        syncToPosition(live, signal);
+        continue;
+      }
       String key = signal.idempotencyKey();
       try {
         placeCommand(live, signal.toPlaceOrder(), key, null).onFailure(e -> strategyRefused(live, signal, e));
@@ -1024,11 +1032,21 @@ public final class TradingVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * A level-triggered rule (RSI below its threshold) signals again on every tick while its order is refused (halted,
+   * out of capital): without a pause that is a risk check, a store read and an alert per tick. The profile is held back
+   * for {@link #STRATEGY_REFUSAL_PAUSE_NANOS} after a refusal, and the alert goes out once per pause.
+   */
   private void strategyRefused(LiveAccount live, StrategySignal signal, Throwable e) {
-    strategies.syncPosition(signal.profileId(), live.account.position(signal.symbol()).quantity().max(BigDecimal.ZERO),
-        live.account.position(signal.symbol()).averagePrice());
+    syncToPosition(live, signal);
+    refusedUntil.put(signal.profileId(), System.nanoTime() + STRATEGY_REFUSAL_PAUSE_NANOS);
     vertx.eventBus().publish(Addresses.trading(live.tenantId, "alerts"), new JsonObject().put("accountId", live.accountId)
         .put("profileId", signal.profileId()).put("kind", "strategy_order_refused").put("message", e.getMessage()));
+  }
+
+  private void syncToPosition(LiveAccount live, StrategySignal signal) {
+    Position position = live.account.position(signal.symbol());
+    strategies.syncPosition(signal.profileId(), position.quantity().max(BigDecimal.ZERO), position.averagePrice());
   }
 
   private void onProfileChanged(JsonObject profile) {

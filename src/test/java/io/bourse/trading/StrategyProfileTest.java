@@ -83,6 +83,31 @@ class StrategyProfileTest {
   }
 
   @Test
+  void aRefusedLevelTriggeredProfileIsPausedInsteadOfRetryingEveryTick() throws Exception {
+    String token = kit.newTrader(admin, "trader");
+    String tenantId = api.get("/api/v1/me", token).bodyAsJsonObject().getString("tenantId");
+    // RSI at or below 99.9 is "oversold" almost always: this rule wants to enter on nearly every tick.
+    JsonObject eager = fastCrossover("SOL-USD").put("enabled", false).put("strategy", new JsonObject()
+        .put("type", "RSI").put("period", 2).put("oversold", 99.9).put("overbought", 100));
+    String id = api.post("/api/v1/profiles", token, eager).bodyAsJsonObject().getString("id");
+    HttpResponse<Buffer> halted = api.request(HttpMethod.PUT, "/api/v1/trading/control", token)
+        .sendJsonObject(new JsonObject().put("state", "HALTED").put("profileId", id)).await();
+    assertThat(halted.statusCode()).isEqualTo(200);
+    java.util.List<JsonObject> alerts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var consumer = app.vertx.eventBus().<JsonObject>consumer(io.bourse.common.Addresses.trading(tenantId, "alerts"),
+        m -> alerts.add(m.body()));
+    api.post("/api/v1/profiles/" + id + "/enable", token, new JsonObject());
+    kit.await(() -> api.get("/api/v1/profiles/" + id, token), r -> !alerts.isEmpty(), Duration.ofSeconds(20));
+    Thread.sleep(3000);
+    consumer.unregister();
+    // At ~57 SOL ticks a second, a retry per tick would have raised well over a hundred alerts by now.
+    assertThat(alerts).hasSizeLessThanOrEqualTo(2);
+    assertThat(alerts.get(0).getString("kind")).isEqualTo("strategy_order_refused");
+    assertThat(alerts.get(0).getString("profileId")).isEqualTo(id);
+    assertThat(strategyOrders(token, id)).isEmpty();
+  }
+
+  @Test
   void theDemoStrategyOfTheBootstrapTenantTradesOnItsOwn() throws Exception {
     JsonObject demo = api.get("/api/v1/profiles/" + DemoStrategy.PROFILE_ID, admin).bodyAsJsonObject();
     assertThat(demo.getBoolean("enabled")).isTrue();
