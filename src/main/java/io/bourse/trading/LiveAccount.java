@@ -48,13 +48,22 @@ final class LiveAccount {
   long entryNumber;
   private final Map<String, Integer> collectedHistory = new HashMap<>();
   /**
-   * The last form of orders recently finished and dropped from memory, so the answer to a placement whose fill raced
-   * ahead of the venue's reply can be built without a store read. Bounded: only the newest are kept.
+   * The last stored form of orders recently finished and dropped from memory, so the answer to a placement whose fill
+   * raced ahead of the venue's reply can be built, and recorded on the order, without a store read. Bounded: only the
+   * newest are kept. The shard is the only writer of its accounts, so this is exactly what the store holds.
    */
   private final Map<String, JsonObject> finished = new java.util.LinkedHashMap<>(256, 0.75f, false) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, JsonObject> eldest) { return size() > 1024; }
   };
+
+  /**
+   * Order-document fields kept beside the domain order: the idempotency record (key, request hash and the first
+   * answer given), the outbox entry (the venue action the order waits for), where the order came from, and its
+   * lifecycle history (the first {@link TradingStore#INLINE_HISTORY} events; later ones are event documents).
+   */
+  static final List<String> META_FIELDS = List.of("idempotencyKey", "requestHash", "source", "requestId", "response",
+      "outbox", "history");
 
   LiveAccount(String tenantId, TradingAccount account, AccountWriter writer, JsonObject accountDoc,
       Map<String, JsonObject> orderMeta) {
@@ -88,11 +97,24 @@ final class LiveAccount {
       List<OrderEvent> fresh = account.historySince(orderId, from);
       collectedHistory.put(orderId, from + fresh.size());
       JsonObject meta = orderMeta.computeIfAbsent(orderId, id -> new JsonObject());
-      BigDecimal feesBefore = TradingJson.dec(meta, "feesCollected");
+      // A reloaded order's stored feesPaid is what its collected fills paid.
+      BigDecimal feesBefore = TradingJson.dec(meta, meta.containsKey("feesCollected") ? "feesCollected" : "feesPaid");
       BigDecimal fees = feesBefore == null ? BigDecimal.ZERO : feesBefore;
+      io.vertx.core.json.JsonArray inline = meta.getJsonArray("history");
+      if (inline == null) {
+        inline = new io.vertx.core.json.JsonArray();
+        meta.put("history", inline);
+      }
       for (OrderEvent event : fresh) {
-        JsonObject eventJson = TradingJson.event(event).put(TradingStore.DOC_TYPE, "event").put("requestId", requestId);
-        ops.add(BatchOperation.upsert(Document.of(accountId, TradingStore.eventDocId(orderId, event.sequence()), eventJson)));
+        JsonObject eventJson = TradingJson.event(event).put("requestId", requestId);
+        if (event.sequence() <= TradingStore.INLINE_HISTORY) {
+          inline.add(eventJson);
+        } else {
+          // A long-lived order (many partial fills) keeps its first events inline and the rest as their own documents,
+          // so rewriting the order stays cheap and the document bounded.
+          ops.add(BatchOperation.upsert(Document.of(accountId, TradingStore.eventDocId(orderId, event.sequence()),
+              eventJson.copy().put(TradingStore.DOC_TYPE, "event"))));
+        }
         if (event.executionId() != null) {
           // The fee of this execution is what the order's fee total grew by since the previous one.
           BigDecimal fee = feeOf(order, event, fees, fresh);
@@ -101,11 +123,14 @@ final class LiveAccount {
           ops.add(BatchOperation.upsert(Document.of(accountId, TradingStore.fillDocId(event.executionId()),
               fill.copy().put(TradingStore.DOC_TYPE, "fill"))));
           events.add(publication("fills", fill));
+          // Only an execution moves a position (and PnL); other transitions leave both as they were.
+          symbols.add(order.symbol());
         }
-        symbols.add(order.symbol());
       }
       meta.put("feesCollected", TradingJson.plain(fees));
-      ops.add(BatchOperation.upsert(Document.of(accountId, TradingStore.orderDocId(orderId), orderDoc(order, meta))));
+      JsonObject doc = orderDoc(order, meta);
+      if (order.status().isTerminal()) finished.put(orderId, doc);
+      ops.add(BatchOperation.upsert(Document.of(accountId, TradingStore.orderDocId(orderId), doc)));
       events.add(publication("orders", TradingJson.order(order)));
     }
     for (String symbol : symbols) {
@@ -116,10 +141,7 @@ final class LiveAccount {
       events.add(publication("positions", json));
     }
     List<LedgerEntry> entries = account.ledger().entries();
-    for (LedgerEntry entry : entries) {
-      ops.add(BatchOperation.upsert(Document.of(accountId, "ledger:" + entry.id(),
-          TradingJson.toStore(TradingJson.ledgerEntry(entry, ++entryNumber), "entryId").put(TradingStore.DOC_TYPE, "ledger"))));
-    }
+    ops.addAll(ledgerDocuments(entries));
     account.ledger().forgetEntries(entries.size());
     if (!symbols.isEmpty()) events.add(publication("pnl", pnl(markPrice)));
     ops.add(BatchOperation.upsert(Document.of(accountId, TradingStore.ACCOUNT_DOC, accountDoc())));
@@ -128,7 +150,6 @@ final class LiveAccount {
         account.forget(orderId);
         collectedHistory.remove(orderId);
         orderMeta.remove(orderId);
-        finished.put(orderId, TradingJson.order(o));
       });
     }
     return new Changes(ops, events);
@@ -144,15 +165,55 @@ final class LiveAccount {
     JsonObject doc = TradingJson.toStore(TradingJson.order(order), "orderId").put(TradingStore.DOC_TYPE, "order").put("open", order.status().isOpen())
         .put("currency", account.currencyOf(order.id()))
         .put("reserved", TradingJson.plain(account.ledger().reservedFor(order.id())));
-    for (String key : List.of("idempotencyKey", "requestHash", "source", "requestId")) {
-      if (meta.containsKey(key)) doc.put(key, meta.getValue(key));
+    for (String key : META_FIELDS) {
+      // Copies: the meta keeps changing with later commands while this document may still wait in the writer's queue.
+      Object value = meta.getValue(key);
+      if (value instanceof JsonObject o) value = o.copy();
+      else if (value instanceof io.vertx.core.json.JsonArray a) value = a.copy();
+      if (value != null) doc.put(key, value);
     }
     return doc;
   }
 
+  /**
+   * The ledger entries one command booked, as one document per currency (numbered consecutively within it, so the
+   * documents' number ranges never interleave and the ledger can be paged by entry number). One document per
+   * command rather than per entry: an order books 7–11 entries over its life.
+   */
+  private List<BatchOperation> ledgerDocuments(List<LedgerEntry> entries) {
+    if (entries.isEmpty()) return List.of();
+    Map<String, List<LedgerEntry>> byCurrency = new java.util.LinkedHashMap<>();
+    for (LedgerEntry entry : entries) byCurrency.computeIfAbsent(entry.currency(), c -> new ArrayList<>()).add(entry);
+    List<BatchOperation> docs = new ArrayList<>(byCurrency.size());
+    byCurrency.forEach((currency, list) -> {
+      long first = entryNumber + 1;
+      io.vertx.core.json.JsonArray items = new io.vertx.core.json.JsonArray();
+      for (LedgerEntry entry : list) items.add(TradingJson.ledgerEntry(entry, ++entryNumber));
+      docs.add(BatchOperation.upsert(Document.of(accountId, TradingStore.ledgerDocId(first),
+          new JsonObject().put(TradingStore.DOC_TYPE, "ledger").put("number", entryNumber).put("first", first)
+              .put("currency", currency).put("entries", items))));
+    });
+    return docs;
+  }
+
   /** The order as clients see it: live if it is in memory, else its final form if it finished recently, else null. */
   JsonObject orderView(String orderId) {
-    return account.order(orderId).map(TradingJson::order).orElseGet(() -> finished.get(orderId));
+    if (account.order(orderId).isPresent()) return TradingJson.order(account.order(orderId).get());
+    JsonObject doc = finished.get(orderId);
+    return doc == null ? null : TradingJson.order(TradingJson.orderFrom(doc));
+  }
+
+  /**
+   * Changes the stored form of an order that finished and left memory (its answer or outbox entry arriving after its
+   * last fill): the new document to write, or null if the order is no longer remembered here.
+   */
+  BatchOperation rewriteFinished(String orderId, java.util.function.Consumer<JsonObject> change) {
+    JsonObject doc = finished.get(orderId);
+    if (doc == null) return null;
+    JsonObject updated = doc.copy();
+    change.accept(updated);
+    finished.put(orderId, updated);
+    return BatchOperation.upsert(Document.of(accountId, TradingStore.orderDocId(orderId), updated));
   }
 
   JsonObject accountDoc() {

@@ -26,7 +26,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
@@ -155,16 +157,15 @@ public final class TradingArea implements ApiArea {
   }
 
   private void getOrderHistory(RoutingContext ctx) {
-    readOrder(ctx).compose(order -> store.queryAll(Query.in(order.getString("accountId")).eq(TradingStore.DOC_TYPE, "event")
-        .eq("orderId", order.getString("orderId")).orderBy("sequence", false))).onSuccess(events -> {
-          JsonArray items = new JsonArray();
-          events.forEach(e -> {
-            JsonObject item = e.copy();
-            item.remove(TradingStore.DOC_TYPE);
-            items.add(item);
-          });
-          ctx.json(new JsonObject().put("items", items));
-        }).onFailure(ctx::fail);
+    readOrder(ctx).compose(order -> store.history(order.getString("accountId"), order)).onSuccess(events -> {
+      JsonArray items = new JsonArray();
+      events.forEach(e -> {
+        JsonObject item = e.copy();
+        item.remove(TradingStore.DOC_TYPE);
+        items.add(item);
+      });
+      ctx.json(new JsonObject().put("items", items));
+    }).onFailure(ctx::fail);
   }
 
   private void listFills(RoutingContext ctx) {
@@ -174,11 +175,53 @@ public final class TradingArea implements ApiArea {
     page(ctx, query, TradingArea::withoutType);
   }
 
+  /**
+   * Ledger entries oldest first. The store keeps one document per command and currency holding its entries (numbered
+   * consecutively, {@code number} = the last), so pages are cut by entry number: the cursor is the number of the last
+   * entry returned. Documents of the earlier one-entry-per-document form are read as single entries.
+   */
   private void listLedger(RoutingContext ctx) {
-    Query.Builder query = Query.in(pathAccount(ctx)).eq(TradingStore.DOC_TYPE, "ledger").orderBy("number", false);
+    String accountId = pathAccount(ctx);
+    String limitParam = ctx.queryParams().get("limit");
+    int limit = limitParam == null ? 50 : Integer.parseInt(limitParam);
+    long after = ledgerCursor(ctx.queryParams().get("cursor"));
+    Query.Builder query = Query.in(accountId).eq(TradingStore.DOC_TYPE, "ledger").where("number", Query.Op.GT, after)
+        .orderBy("number", false).limit(limit);
     String currency = ctx.queryParams().get("currency");
     if (currency != null) query.eq("currency", currency);
-    page(ctx, query, doc -> TradingJson.fromStore(doc, "entryId"));
+    store.page(query.build()).onSuccess((Page page) -> {
+      JsonArray items = new JsonArray();
+      boolean more = page.continuation() != null;
+      long last = after;
+      for (Document d : page.items()) {
+        JsonArray entries = d.body().getJsonArray("entries");
+        List<JsonObject> docEntries = new ArrayList<>();
+        if (entries == null) docEntries.add(TradingJson.fromStore(d.body(), "entryId"));
+        else for (int i = 0; i < entries.size(); i++) docEntries.add(entries.getJsonObject(i));
+        for (JsonObject entry : docEntries) {
+          long number = entry.getLong("number");
+          if (number <= after) continue;
+          if (items.size() == limit) {
+            more = true;
+            break;
+          }
+          items.add(entry);
+          last = number;
+        }
+      }
+      JsonObject out = new JsonObject().put("items", items);
+      if (more) out.put("nextCursor", "e" + last);
+      ctx.json(out);
+    }).onFailure(ctx::fail);
+  }
+
+  private static long ledgerCursor(String cursor) {
+    if (cursor == null) return 0;
+    if (!cursor.matches("e[0-9]{1,18}")) {
+      throw new BourseException(ErrorCode.VAL_PARAMETER, "cursor is not valid for this query",
+          new JsonArray().add(BourseException.detail("cursor", "invalid or tampered")));
+    }
+    return Long.parseLong(cursor.substring(1));
   }
 
   private static JsonObject withoutType(JsonObject doc) {

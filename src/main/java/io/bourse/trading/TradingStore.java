@@ -25,10 +25,20 @@ import java.util.Map;
 
 /**
  * Where trading state lives: container {@code trading}, one partition per account, so everything one command changes
- * (order, its history events, fills, ledger entries, position, idempotency record, outbox, account snapshot) is
- * written in ONE atomic single-partition batch. Document ids are prefixed by kind; {@code type} says the kind for
- * queries. Two special partitions: {@link #REGISTRY} lists every account (for shard start-up) and {@link #CONTROL}
- * holds the trading-control state and its audit trail.
+ * is written in ONE atomic single-partition batch. Document ids are prefixed by kind; {@code docType} says the kind
+ * for queries. Kinds:
+ * <ul>
+ *   <li>{@code order:<id>}: the order, its lifecycle history (first {@link #INLINE_HISTORY} events), its idempotency
+ *   record (key, request hash, first answer: the id is derived from the key, so the order document is found from
+ *   the key) and its outbox entry ({@code outbox}: the venue submit or cancel it waits for);</li>
+ *   <li>{@code fill:<executionId>}, {@code position:<symbol>}, {@code account} (balances, sequences);</li>
+ *   <li>{@code ledger:<first entry number>}: the ledger entries one command booked in one currency;</li>
+ *   <li>{@code event:<orderId>:<seq>}: history events past the inline ones.</li>
+ * </ul>
+ * Why so few documents: each one written costs the embedded store a B-tree insert per index it appears in, and an
+ * order used to cost ~25 of them (one per event, ledger leg, outbox and idempotency record). Two special partitions:
+ * {@link #REGISTRY} lists every account (for shard start-up) and {@link #CONTROL} holds the trading-control state and
+ * its audit trail.
  */
 public final class TradingStore {
   public static final String CONTAINER = "trading";
@@ -45,15 +55,17 @@ public final class TradingStore {
   public DocumentStore documents() { return store; }
 
   public Future<Void> ensure() {
-    return store.ensureContainer(ContainerSpec.of(CONTAINER, DOC_TYPE, "status", "symbol", "orderId", "number",
-        "createdAt", "profileId")).mapEmpty();
+    // Only what the queries need: every indexed field costs each document that has it an index entry per write.
+    return store.ensureContainer(ContainerSpec.of(CONTAINER, DOC_TYPE, "status", "orderId", "number", "createdAt"))
+        .mapEmpty();
   }
+
+  /** Lifecycle events kept inside the order document; an order with more keeps the rest as event documents. */
+  public static final int INLINE_HISTORY = 64;
 
   public static String orderDocId(String orderId) { return "order:" + orderId; }
 
-  public static String idempotencyDocId(String orderId) { return "idem:" + orderId; }
-
-  public static String outboxDocId(String orderId, String action) { return "outbox:" + orderId + ":" + action; }
+  static String ledgerDocId(long firstEntryNumber) { return "ledger:" + firstEntryNumber; }
 
   static String eventDocId(String orderId, long sequence) { return String.format("event:%s:%06d", orderId, sequence); }
 
@@ -74,10 +86,7 @@ public final class TradingStore {
       return Future.all(orders, positions).compose(both -> {
         List<JsonObject> openOrders = orders.result();
         List<Future<List<JsonObject>>> histories = new ArrayList<>();
-        for (JsonObject o : openOrders) {
-          histories.add(queryAll(Query.in(accountId).eq(TradingStore.DOC_TYPE, "event").eq("orderId", o.getString("orderId"))
-              .orderBy("sequence", false)));
-        }
+        for (JsonObject o : openOrders) histories.add(history(accountId, o));
         return Future.all(histories).map(h -> {
           List<Order> live = new ArrayList<>();
           Map<String, String> currencies = new HashMap<>();
@@ -105,6 +114,22 @@ public final class TradingStore {
         });
       });
     });
+  }
+
+  /**
+   * An order's lifecycle events, oldest first: those inside its document, then any kept as event documents (an order
+   * with more than {@link #INLINE_HISTORY} events, or one stored before histories moved into the order document).
+   */
+  public Future<List<JsonObject>> history(String accountId, JsonObject orderDoc) {
+    io.vertx.core.json.JsonArray inline = orderDoc.getJsonArray("history");
+    List<JsonObject> events = new ArrayList<>();
+    if (inline != null) for (int i = 0; i < inline.size(); i++) events.add(inline.getJsonObject(i));
+    if (inline != null && inline.size() < INLINE_HISTORY) return Future.succeededFuture(events);
+    return queryAll(Query.in(accountId).eq(DOC_TYPE, "event").eq("orderId", orderDoc.getString("orderId"))
+        .orderBy("sequence", false)).map(stored -> {
+          for (JsonObject e : stored) if (e.getLong("sequence") > events.size()) events.add(e);
+          return events;
+        });
   }
 
   static JsonObject balancesJson(Map<String, Map<Book, BigDecimal>> balances) {

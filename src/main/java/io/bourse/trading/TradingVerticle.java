@@ -293,11 +293,13 @@ public final class TradingVerticle extends VerticleBase {
     String orderId = ClientOrderIds.derive(live.accountId, command.idempotencyKey());
     Future<JsonObject> repeat = repeatOf(live, orderId, requestHash);
     if (repeat != null) return repeat;
-    // Not in memory: the order may be terminal and forgotten, so the store decides whether this key was used.
-    return store.read(live.accountId, TradingStore.idempotencyDocId(orderId)).compose(idem -> {
+    // Not in memory: the order may be terminal and forgotten, so the store decides whether this key was used. The
+    // order document is the idempotency record (its id is derived from the key; it keeps the request hash and the
+    // first answer).
+    return store.read(live.accountId, TradingStore.orderDocId(orderId)).compose(stored -> {
       Future<JsonObject> again = repeatOf(live, orderId, requestHash);
       if (again != null) return again;
-      if (idem != null) return storedResponse(live, idem.body(), orderId, requestHash);
+      if (stored != null) return storedResponse(stored.body(), orderId, requestHash);
       return placeNew(live, command, orderId, requestHash, requestId);
     });
   }
@@ -316,12 +318,12 @@ public final class TradingVerticle extends VerticleBase {
     return Future.succeededFuture(stored != null ? asRepeat(stored) : reply(200, TradingJson.order(existing)));
   }
 
-  private Future<JsonObject> storedResponse(LiveAccount live, JsonObject idem, String orderId, String requestHash) {
-    if (requestHash != null && !requestHash.equals(idem.getString("requestHash"))) return Future.failedFuture(conflict(orderId));
-    JsonObject response = idem.getJsonObject("response");
+  private Future<JsonObject> storedResponse(JsonObject orderDoc, String orderId, String requestHash) {
+    if (requestHash != null && !requestHash.equals(orderDoc.getString("requestHash"))) return Future.failedFuture(conflict(orderId));
+    JsonObject response = orderDoc.getJsonObject("response");
     if (response != null) return Future.succeededFuture(asRepeat(response));
-    return store.read(live.accountId, TradingStore.orderDocId(orderId))
-        .map(doc -> reply(202, TradingJson.orderFrom(doc.body()) == null ? null : publicOrder(doc.body())));
+    // Placed, but its first answer was never recorded (the process stopped before the venue answered).
+    return Future.succeededFuture(reply(202, publicOrder(orderDoc)));
   }
 
   private static JsonObject publicOrder(JsonObject orderDoc) { return TradingJson.order(TradingJson.orderFrom(orderDoc)); }
@@ -349,20 +351,17 @@ public final class TradingVerticle extends VerticleBase {
         lastPriceAt.get(command.symbol()), now, lastPrice::get, limits);
     risk.enforce(check);
     Order order = live.account.place(command, spec, last, now);
+    // The order document carries its idempotency record and its outbox entry, so the one atomic write that makes the
+    // order durable also records the key and the pending venue submit.
     JsonObject meta = new JsonObject().put("requestHash", requestHash).put("idempotencyKey", command.idempotencyKey())
-        .put("source", command.source().name()).put("requestId", requestId);
+        .put("source", command.source().name()).put("requestId", requestId).put("outbox", outbox("submit", now));
     live.orderMeta.put(orderId, meta);
-    JsonObject idem = new JsonObject().put(TradingStore.DOC_TYPE, "idem").put("orderId", orderId)
-        .put("idempotencyKey", command.idempotencyKey()).put("requestHash", requestHash).put("createdAt", now.toString());
     Promise<JsonObject> answered = Promise.promise();
     inflightPlacements.put(orderId, new Inflight(requestHash, answered.future()));
-    List<BatchOperation> extra = List.of(
-        BatchOperation.upsert(Document.of(live.accountId, TradingStore.idempotencyDocId(orderId), idem)),
-        outbox(live, orderId, "submit", "pending", now));
-    persist(live, Set.of(orderId), extra, requestId)
+    persist(live, Set.of(orderId), List.of(), requestId)
         .compose(v -> {
           FaultPoints.hit(FaultPoints.AFTER_PERSIST_BEFORE_VENUE_SEND);
-          return venue.submit(venueOrder(order)).transform(ar -> afterSubmit(live, orderId, idem, requestId,
+          return venue.submit(venueOrder(order)).transform(ar -> afterSubmit(live, orderId, requestId,
               ar.succeeded() ? ar.result() : null, ar.cause()));
         })
         .onComplete(ar -> {
@@ -372,7 +371,7 @@ public final class TradingVerticle extends VerticleBase {
     return answered.future();
   }
 
-  private Future<JsonObject> afterSubmit(LiveAccount live, String orderId, JsonObject idem, String requestId,
+  private Future<JsonObject> afterSubmit(LiveAccount live, String orderId, String requestId,
       VenueOrderState state, Throwable failure) {
     if (failure == null) FaultPoints.hit(FaultPoints.AFTER_VENUE_SEND_BEFORE_ACK);
     Instant now = Instant.now();
@@ -390,37 +389,67 @@ public final class TradingVerticle extends VerticleBase {
       response = new JsonObject().put("error", new JsonObject().put("code", failed.code())
           .put("message", "The venue could not be reached; order " + orderId + " was not sent and is REJECTED"));
     }
-    Order order = live.account.order(orderId).orElse(null);
-    BatchOperation outbox = outbox(live, orderId, "submit", failed == ErrorCode.EXT_VENUE_TIMEOUT ? "pending" : "done", now);
+    boolean stillUncertain = failed == ErrorCode.EXT_VENUE_TIMEOUT;
     JsonObject body = live.orderView(orderId);
     if (body == null) {
       // Finished and dropped from memory long ago (cannot happen within one placement, kept as a safe fallback): the
-      // store holds the final order once this batch, queued behind the one that finished it, is durable.
+      // store holds the final order once the batch that finished it is durable; the answer is recorded on it.
       JsonObject failedResponse = response;
-      return persist(live, Set.of(), List.of(outbox), requestId)
-          .compose(v -> store.read(live.accountId, TradingStore.orderDocId(orderId)).map(d -> publicOrder(d.body())))
+      return persist(live, Set.of(), List.of(), requestId)
+          .compose(v -> store.read(live.accountId, TradingStore.orderDocId(orderId)))
           .compose(stored -> {
-            JsonObject answer = failedResponse != null ? failedResponse : reply(statusOf(stored), stored);
+            JsonObject doc = stored.body().copy();
+            JsonObject answer = failedResponse != null ? failedResponse : reply(statusOf(publicOrder(doc)), publicOrder(doc));
+            doc.put("response", answer);
+            if (!stillUncertain) doc.remove("outbox");
             return store.documents().upsert(TradingStore.CONTAINER, Document.of(live.accountId,
-                TradingStore.idempotencyDocId(orderId), idem.copy().put("response", answer))).map(answer);
+                TradingStore.orderDocId(orderId), doc)).map(answer);
           });
     }
     JsonObject answer = response != null ? response : reply(statusOf(body), body);
+    // The first answer is kept on the order (its idempotency record), in the same batch as the venue's answer: a
+    // repeat gets exactly this.
+    List<BatchOperation> extra = List.of();
     JsonObject meta = live.orderMeta.get(orderId);
-    if (meta != null) meta.put("response", answer);
-    // The first answer is kept with the idempotency record, in the same batch as the venue's answer: a repeat gets
-    // exactly this, and one store round trip fewer per order.
-    BatchOperation answered = BatchOperation.upsert(Document.of(live.accountId, TradingStore.idempotencyDocId(orderId),
-        idem.copy().put("response", answer)));
-    return persist(live, order == null ? Set.of() : Set.of(orderId), List.of(outbox, answered), requestId).map(answer);
+    if (live.account.order(orderId).isPresent() && meta != null) {
+      meta.put("response", answer);
+      if (!stillUncertain) meta.remove("outbox");
+    } else {
+      // The fill raced ahead of the venue's reply and finished the order: its last stored form gets the answer.
+      BatchOperation rewritten = live.rewriteFinished(orderId, doc -> {
+        doc.put("response", answer);
+        if (!stillUncertain) doc.remove("outbox");
+      });
+      if (rewritten != null) extra = List.of(rewritten);
+    }
+    return persist(live, live.account.order(orderId).isPresent() ? Set.of(orderId) : Set.of(), extra, requestId)
+        .map(answer);
   }
 
   private static int statusOf(JsonObject order) { return "UNKNOWN".equals(order.getString("status")) ? 202 : 201; }
 
-  private static BatchOperation outbox(LiveAccount live, String orderId, String action, String state, Instant at) {
-    return BatchOperation.upsert(Document.of(live.accountId, TradingStore.outboxDocId(orderId, action),
-        new JsonObject().put(TradingStore.DOC_TYPE, "outbox").put("orderId", orderId).put("action", action).put("status", state)
-            .put("updatedAt", at.toString())));
+  private static JsonObject outbox(String action, Instant at) {
+    return new JsonObject().put("action", action).put("since", at.toString());
+  }
+
+  /** Marks the venue action an order waits for (its outbox entry), written with the order in the next batch. */
+  private static void pending(LiveAccount live, String orderId, String action, Instant at) {
+    JsonObject meta = live.orderMeta.get(orderId);
+    if (meta != null) meta.put("outbox", outbox(action, at));
+  }
+
+  /**
+   * The order's venue action is answered: its outbox entry goes with the next write of the order, or, if the order
+   * already finished and left memory, with a rewrite of its last form (returned, to go into the same batch).
+   */
+  private static List<BatchOperation> settled(LiveAccount live, String orderId) {
+    JsonObject meta = live.orderMeta.get(orderId);
+    if (meta != null) {
+      meta.remove("outbox");
+      return List.of();
+    }
+    BatchOperation rewritten = live.rewriteFinished(orderId, doc -> doc.remove("outbox"));
+    return rewritten == null ? List.of() : List.of(rewritten);
   }
 
   private VenueOrder venueOrder(Order o) {
@@ -445,11 +474,11 @@ public final class TradingVerticle extends VerticleBase {
       if (state != null) {
         applyState(live, orderId, state, EventSource.VENUE, Instant.now());
         catchUp(live);
-        return persist(live, Set.of(orderId), List.of(outbox(live, orderId, "submit", "done", Instant.now())), null);
+        return persist(live, Set.of(orderId), settled(live, orderId), null);
       }
       return venue.submit(venueOrder(order)).compose(resubmitted -> {
         applyState(live, orderId, resubmitted, EventSource.VENUE, Instant.now());
-        return persist(live, Set.of(orderId), List.of(outbox(live, orderId, "submit", "done", Instant.now())), null);
+        return persist(live, Set.of(orderId), settled(live, orderId), null);
       });
     }).onFailure(e -> {
       if (attempt < UNKNOWN_RETRIES) {
@@ -489,7 +518,8 @@ public final class TradingVerticle extends VerticleBase {
     }
     Instant now = Instant.now();
     live.account.requestCancel(orderId, source, reason, now);
-    return persist(live, Set.of(orderId), List.of(outbox(live, orderId, "cancel", "pending", now)), requestId)
+    pending(live, orderId, "cancel", now);
+    return persist(live, Set.of(orderId), List.of(), requestId)
         .compose(v -> venue.cancel(live.accountId, orderId).transform(ar -> {
           FaultPoints.hit(FaultPoints.CANCEL_RACING_FILL);
           Instant at = Instant.now();
@@ -506,8 +536,9 @@ public final class TradingVerticle extends VerticleBase {
           catchUp(live);
           Order current = live.account.order(orderId).orElse(null);
           JsonObject body = current != null ? TradingJson.order(current) : null;
+          // An unconfirmed cancel keeps its outbox entry: reconciliation sends it again.
           return persist(live, current == null ? Set.of() : Set.of(orderId),
-              List.of(outbox(live, orderId, "cancel", "done", at)), requestId)
+              ar.succeeded() ? settled(live, orderId) : List.of(), requestId)
               .compose(x -> body != null ? Future.succeededFuture(body)
                   : store.read(live.accountId, TradingStore.orderDocId(orderId)).map(d -> publicOrder(d.body())));
         }));
@@ -874,7 +905,7 @@ public final class TradingVerticle extends VerticleBase {
               found(Discrepancy.LOCAL_ORDER_UNKNOWN_AT_VENUE, orderId, before + " here, absent at the venue; submit failed: "
                   + ar.cause().getMessage(), false, "flagged RECONCILE_REQUIRED");
             }
-            return persist(live, Set.of(orderId), List.of(outbox(live, orderId, "submit", "done", Instant.now())), null);
+            return persist(live, Set.of(orderId), settled(live, orderId), null);
           });
         }
         flag(orderId, "the venue has never seen this " + before + " order");
@@ -898,12 +929,12 @@ public final class TradingVerticle extends VerticleBase {
                 Instant.now());
           }
           record(orderId, before, "cancel re-sent");
-          return persist(live, Set.of(orderId), List.of(outbox(live, orderId, "cancel", "done", Instant.now())), null);
+          return persist(live, Set.of(orderId), settled(live, orderId), null);
         });
       }
       settle(orderId, state);
       record(orderId, before, "adopted the venue's state");
-      return persist(live, Set.of(orderId), List.of(outbox(live, orderId, "submit", "done", now)), null);
+      return persist(live, Set.of(orderId), settled(live, orderId), null);
     }
 
     private void settle(String orderId, VenueOrderState state) {

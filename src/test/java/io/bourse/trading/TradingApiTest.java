@@ -71,6 +71,41 @@ class TradingApiTest {
   }
 
   @Test
+  void theLedgerPagesEntryByEntryWhateverThePageSize() throws Exception {
+    String token = trader();
+    String accountId = TradingTestKit.accountOf(token, api);
+    JsonObject order = kit.placed(token, market("BTC-USD", "BUY", "0.01"));
+    kit.awaitOrderStatus(token, order.getString("id"), "FILLED");
+    String path = "/api/v1/accounts/" + accountId + "/ledger";
+    JsonObject all = api.get(path + "?limit=200", token).bodyAsJsonObject();
+    assertThat(all.containsKey("nextCursor")).isFalse();
+    List<Long> numbers = all.getJsonArray("items").stream().map(e -> ((JsonObject) e).getLong("number")).toList();
+    // deposit (2 entries), reservation (2), then the fill's release, cash and fee
+    assertThat(numbers).hasSizeGreaterThanOrEqualTo(8);
+    assertThat(numbers).containsExactlyElementsOf(IntStream.rangeClosed(1, numbers.size()).mapToObj(i -> (long) i).toList());
+    assertThat(all.getJsonArray("items").getJsonObject(0).getString("kind")).isEqualTo("DEPOSIT");
+    for (int limit : new int[] {1, 2, 3}) {
+      List<Long> paged = new ArrayList<>();
+      String cursor = null;
+      do {
+        JsonObject page = api.get(path + "?limit=" + limit + (cursor == null ? "" : "&cursor=" + cursor), token)
+            .bodyAsJsonObject();
+        assertThat(page.getJsonArray("items").size()).isBetween(1, limit);
+        page.getJsonArray("items").forEach(e -> paged.add(((JsonObject) e).getLong("number")));
+        cursor = page.getString("nextCursor");
+      } while (cursor != null);
+      assertThat(paged).as("limit %d", limit).containsExactlyElementsOf(numbers);
+    }
+    assertThat(api.get(path + "?currency=USD&limit=200", token).bodyAsJsonObject().getJsonArray("items")).hasSameSizeAs(numbers);
+    assertThat(api.get(path + "?currency=EUR", token).bodyAsJsonObject().getJsonArray("items")).isEmpty();
+    for (String bad : List.of("garbage", "e-1", "e99999999999999999999")) {
+      HttpResponse<Buffer> r = api.get(path + "?cursor=" + bad, token);
+      assertThat(r.statusCode()).as(bad).isEqualTo(400);
+      assertThat(code(r)).isEqualTo("ERR_VAL_004");
+    }
+  }
+
+  @Test
   void aMarketOrderFillsAndBooksPositionFillAndLedger() throws Exception {
     String token = trader();
     String accountId = TradingTestKit.accountOf(token, api);

@@ -113,4 +113,59 @@ class SqliteDocumentStoreTest extends DocumentStoreContractTest {
       await(locked.close());
     }
   }
+  @Test
+  void fieldIndexesArePartialUsedByQueriesAndDroppedWhenNoLongerNamed() throws Exception {
+    Path file = Files.createTempDirectory(dir, "indexes").resolve("store.db");
+    DocumentStore store = await(open(file));
+    try {
+      await(store.ensureContainer(ContainerSpec.of("mixed", "kind", "n")));
+      await(store.upsert("mixed", doc("a", new JsonObject().put("kind", "x").put("n", 1))));
+      await(store.upsert("mixed", doc("b", new JsonObject().put("kind", "y"))));
+      await(store.upsert("mixed", doc("c", new JsonObject().put("other", true))));
+    } finally {
+      await(store.close());
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+      // Only documents that have the field are in its index.
+      assertThat(count(s, "SELECT count(*) FROM c_mixed INDEXED BY ix_c_mixed__p_n WHERE json_extract(body, '$.n') IS NOT NULL")).isEqualTo(1);
+      assertThat(count(s, "SELECT count(*) FROM c_mixed INDEXED BY ix_c_mixed__p_kind WHERE json_extract(body, '$.kind') IS NOT NULL")).isEqualTo(2);
+      // The planner takes them for the queries Reads builds: an equality filter, and an ordering (which adds IS NOT NULL).
+      assertThat(plan(s, "SELECT id FROM c_mixed WHERE pk = 'p' AND json_extract(body, '$.kind') = 'x'"))
+          .contains("ix_c_mixed__p_kind");
+      assertThat(plan(s, "SELECT id FROM c_mixed WHERE pk = 'p' AND json_extract(body, '$.n') IS NOT NULL"
+          + " ORDER BY json_extract(body, '$.n') DESC")).contains("ix_c_mixed__p_n");
+      // A full index of the first schema is replaced.
+      s.execute("CREATE INDEX ix_c_mixed__f_kind ON c_mixed (pk, json_extract(body, '$.kind'))");
+    }
+    DocumentStore again = await(open(file));
+    try {
+      await(again.ensureContainer(ContainerSpec.of("mixed", "kind")));
+      Page page = await(again.query("mixed", Query.in(pk).orderBy("kind", true).build()));
+      assertThat(ids(page.items())).containsExactly("b", "a");
+    } finally {
+      await(again.close());
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'c_mixed'"
+             + " AND name LIKE 'ix!_c!_mixed!_!_%' ESCAPE '!' ORDER BY name")) {
+      List<String> names = new java.util.ArrayList<>();
+      while (rs.next()) names.add(rs.getString(1));
+      assertThat(names).containsExactly("ix_c_mixed__expires", "ix_c_mixed__p_kind", "ix_c_mixed__ts");
+    }
+  }
+
+  private static long count(Statement s, String sql) throws Exception {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static String plan(Statement s, String sql) throws Exception {
+    StringBuilder out = new StringBuilder();
+    try (ResultSet rs = s.executeQuery("EXPLAIN QUERY PLAN " + sql)) {
+      while (rs.next()) out.append(rs.getString(4)).append('\n');
+    }
+    return out.toString();
+  }
 }
