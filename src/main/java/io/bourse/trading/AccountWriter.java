@@ -48,13 +48,14 @@ final class AccountWriter {
     List<Promise<Void>> waiting = new ArrayList<>();
     while (!queue.isEmpty()) {
       Pending next = queue.peek();
-      Map<String, BatchOperation> candidate = new LinkedHashMap<>(merged);
+      // Count what the command would add before merging it, so a long queue costs linear time, not a map copy each.
+      int added = 0;
+      for (BatchOperation op : next.ops()) if (!merged.containsKey(op.id())) added++;
+      if (!waiting.isEmpty() && merged.size() + added > maxOperations) break;
       for (BatchOperation op : next.ops()) {
-        candidate.remove(op.id()); // re-insert at the end: the latest version keeps its command's position
-        candidate.put(op.id(), op);
+        merged.remove(op.id()); // re-insert at the end: the latest version keeps its command's position
+        merged.put(op.id(), op);
       }
-      if (!waiting.isEmpty() && candidate.size() > maxOperations) break;
-      merged = candidate;
       waiting.add(queue.poll().done());
     }
     inFlight = true;
