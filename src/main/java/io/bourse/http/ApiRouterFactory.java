@@ -35,6 +35,7 @@ import java.util.function.BiConsumer;
  */
 public final class ApiRouterFactory {
   private static final Set<HttpMethod> BODY_METHODS = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
+  private static final RequestExtractor EXTRACTOR = RequestExtractor.withBodyHandler();
 
   private final OpenAPIContract contract;
   private final Buffer contractText;
@@ -44,6 +45,8 @@ public final class ApiRouterFactory {
   private final List<ApiArea> areas;
   private final String swaggerUiVersion;
   private final List<BiConsumer<Vertx, Router>> extraRoutes = new java.util.ArrayList<>();
+  /** Built once per Vert.x instance and shared by its HTTP verticles' routers (validators are stateless). */
+  private final java.util.Map<Vertx, ContractValidation> validations = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ApiRouterFactory(OpenAPIContract contract, Buffer contractText, HttpConfig http, HealthService health,
                           PrometheusMeterRegistry registry, List<ApiArea> areas, String swaggerUiVersion) {
@@ -66,7 +69,8 @@ public final class ApiRouterFactory {
   }
 
   public Router create(Vertx vertx) {
-    RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    RouterBuilder builder = RouterBuilder.create(vertx, contract, EXTRACTOR);
+    ContractValidation validation = validations.computeIfAbsent(vertx, v -> new ContractValidation(v, contract));
     builder.rootHandler(new PlatformHandler(http.slowRequestMs()));
     // No request may hang, whatever a dependency does: past the limit the client gets ERR_DEP_003. Except the
     // event-bus bridge, whose requests are sessions, not calls: a WebSocket, an xhr-streaming response or a long poll
@@ -98,9 +102,11 @@ public final class ApiRouterFactory {
         throw new IllegalStateException("No handler for operation " + route.getOperation().getOperationId());
       }
       Operation operation = route.getOperation();
-      if (operation.getParameters().isEmpty() && operation.getRequestBody() == null) {
-        // Nothing to validate, and validation is an asynchronous step per request: skip it (probes, plain GETs).
-        route.setDoValidation(false);
+      // The library's validation step is replaced by ours (same checks and errors, see ContractValidation); an
+      // operation with nothing to validate (probes, plain GETs) gets none.
+      route.setDoValidation(false);
+      if (!operation.getParameters().isEmpty() || operation.getRequestBody() != null) {
+        route.getHandlers().add(0, validation.handler(operation, EXTRACTOR));
       }
     }
 
