@@ -183,6 +183,16 @@ class TradingApiTest {
   }
 
   @Test
+  void idempotencyKeysThatLookLikeJsonAreStillStrings() throws Exception {
+    String token = trader();
+    for (String key : List.of("1.5", "\"quoted\"", "[1]", "null", "true", "{}")) {
+      HttpResponse<Buffer> r = kit.place(token, key, market("BTC-USD", "BUY", "0.001"));
+      assertThat(r.statusCode()).as(key).isEqualTo(201);
+      assertThat(kit.place(token, key, market("BTC-USD", "BUY", "0.001")).statusCode()).as(key).isEqualTo(200);
+    }
+  }
+
+  @Test
   void badOrdersAreRefusedWithACodeAndWriteNothing() {
     String token = trader();
     String accountId = TradingTestKit.accountOf(token, api);
@@ -192,6 +202,11 @@ class TradingApiTest {
     assertThat(noKey.statusCode()).isEqualTo(400);
     assertThat(code(noKey)).startsWith("ERR_VAL_");
     assertThat(noKey.bodyAsString()).contains("Idempotency-Key");
+    for (String key : List.of("has space", "x".repeat(129))) {
+      HttpResponse<Buffer> badKey = kit.place(token, key, market("BTC-USD", "BUY", "0.01"));
+      assertThat(badKey.statusCode()).as(key).isEqualTo(400);
+      assertThat(badKey.bodyAsString()).contains("Idempotency-Key");
+    }
 
     for (String quantity : List.of("-1", "NaN", "1e3", "", "abc", "Infinity")) {
       HttpResponse<Buffer> r = kit.place(token, UUID.randomUUID().toString(), market("BTC-USD", "BUY", quantity));
