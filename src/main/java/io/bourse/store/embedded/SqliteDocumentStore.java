@@ -71,6 +71,8 @@ public final class SqliteDocumentStore implements DocumentStore {
   private static final int QUEUE_CAPACITY = 16_384;
   private static final long PURGE_INTERVAL_MS = 60_000;
   private static final int BUSY_TIMEOUT_MS = 2_000;
+  private static final long CHECKPOINT_INTERVAL_MS = 200;
+  private static final long WAL_SIZE_LIMIT_BYTES = 64L * 1024 * 1024;
 
   private final Vertx vertx;
   private final String url;
@@ -82,6 +84,7 @@ public final class SqliteDocumentStore implements DocumentStore {
   private final ThreadLocal<CachedConnection> readerConnection = new ThreadLocal<>();
   private final List<CachedConnection> readerConnections = new ArrayList<>();
   private final Thread writerThread;
+  private final WalCheckpointer checkpointer;
   private final Promise<Void> writerStopped = Promise.promise();
   private volatile boolean closed;
   private CachedConnection writer;
@@ -100,6 +103,7 @@ public final class SqliteDocumentStore implements DocumentStore {
       t.setDaemon(true);
       return t;
     });
+    this.checkpointer = new WalCheckpointer(url, CHECKPOINT_INTERVAL_MS, BUSY_TIMEOUT_MS);
     this.writerThread = new Thread(this::writeLoop, "bourse-store-writer");
     this.writerThread.setDaemon(true);
   }
@@ -118,6 +122,7 @@ public final class SqliteDocumentStore implements DocumentStore {
       return null;
     }, false).map(v -> {
       store.writerThread.start();
+      store.checkpointer.start();
       store.purgeTimer = vertx.setPeriodic(PURGE_INTERVAL_MS, id -> store.purgeExpired());
       return (DocumentStore) store;
     }).recover(e -> Future.failedFuture(new StoreException(Kind.UNAVAILABLE,
@@ -133,6 +138,9 @@ public final class SqliteDocumentStore implements DocumentStore {
       s.execute("PRAGMA journal_mode=WAL");
       s.execute("PRAGMA synchronous=" + synchronous.name());
       s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
+      // Checkpoints run on their own thread (WalCheckpointer); a reset log is cut back to this size.
+      s.execute("PRAGMA wal_autocheckpoint=0");
+      s.execute("PRAGMA journal_size_limit=" + WAL_SIZE_LIMIT_BYTES);
     }
     connection.setAutoCommit(false);
     Schema.migrate(connection);
@@ -452,6 +460,7 @@ public final class SqliteDocumentStore implements DocumentStore {
   }
 
   private void shutdownConnections() {
+    checkpointer.stop();
     readers.shutdown();
     try {
       // Reads in flight finish quickly (busy timeout bounded); their connections are closed after them.

@@ -154,6 +154,33 @@ class SqliteDocumentStoreTest extends DocumentStoreContractTest {
     }
   }
 
+  @Test
+  void theLogIsCopiedIntoTheDatabaseFileByTheCheckpointerNotByCommits() throws Exception {
+    Path file = Files.createTempDirectory(dir, "checkpoint").resolve("store.db");
+    DocumentStore store = await(open(file));
+    try {
+      await(store.ensureContainer(ContainerSpec.of("bulk")));
+      String padding = "x".repeat(4_000);
+      for (int i = 0; i < 200; i++) {
+        List<io.bourse.store.BatchOperation> ops = new java.util.ArrayList<>();
+        for (int j = 0; j < 10; j++) {
+          ops.add(io.bourse.store.BatchOperation.upsert(doc("d" + i + "-" + j, new JsonObject().put("p", padding))));
+        }
+        await(store.batch("bulk", pk, ops));
+      }
+      // ~8 MB committed. Automatic checkpoints are off, so only the checkpointer thread moves pages into the file.
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (Files.size(file) < 6_000_000 && System.nanoTime() < deadline) Thread.sleep(50);
+      assertThat(Files.size(file)).isGreaterThan(6_000_000);
+      assertThat(await(store.read("bulk", pk, "d199-9")).body().getString("p")).hasSize(4_000);
+    } finally {
+      await(store.close());
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+      assertThat(count(s, "SELECT count(*) FROM c_bulk")).isEqualTo(2_000);
+    }
+  }
+
   private static long count(Statement s, String sql) throws Exception {
     try (ResultSet rs = s.executeQuery(sql)) {
       rs.next();
