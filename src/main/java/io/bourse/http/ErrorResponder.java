@@ -186,8 +186,13 @@ public final class ErrorResponder {
       case TIMEOUT -> new Mapped(ErrorCode.DEP_TIMEOUT, null, null);
       case NO_HANDLERS -> new Mapped(ErrorCode.DEP_UNAVAILABLE, null, null);
       default -> {
+        // "CODE" or "CODE message": the consumer's own words for the client, if it has any.
+        String text = re.getMessage() == null ? "" : re.getMessage();
+        int space = text.indexOf(' ');
+        String wire = space < 0 ? text : text.substring(0, space);
+        String message = space < 0 ? null : text.substring(space + 1);
         for (ErrorCode code : ErrorCode.values()) {
-          if (code.code().equals(re.getMessage())) yield new Mapped(code, null, null);
+          if (code.code().equals(wire)) yield new Mapped(code, message, null);
         }
         yield new Mapped(ErrorCode.INTERNAL, null, null);
       }

@@ -51,14 +51,34 @@ final class MarketQueries {
       msg.fail(404, ErrorCode.NOT_FOUND_INSTRUMENT.code());
       return;
     }
-    cache.latestTick(symbol).onComplete(ar -> {
-      if (ar.failed()) {
-        msg.fail(503, ErrorCode.DEP_UNAVAILABLE.code());
-      } else if (ar.result() == null) {
-        msg.fail(404, ErrorCode.NOT_FOUND_RESOURCE.code());
-      } else {
-        msg.reply(MarketJson.tick(ar.result()).put("marketOpen", instrument.session().isOpen(Instant.now())));
-      }
+    Instant now = Instant.now();
+    boolean open = instrument.session().isOpen(now);
+    cache.latestTick(symbol).compose(tick -> tick != null
+        ? Future.succeededFuture(MarketJson.tick(tick).put("source", "tick"))
+        : lastClose(symbol)).onComplete(ar -> {
+          if (ar.failed()) {
+            msg.fail(503, ErrorCode.DEP_UNAVAILABLE.code());
+          } else if (ar.result() == null) {
+            msg.fail(404, ErrorCode.NOT_FOUND_RESOURCE.code() + " No trade in " + symbol + " yet"
+                + (open ? "" : "; its market is closed until " + instrument.session().nextOpen(now)));
+          } else {
+            msg.reply(ar.result().put("marketOpen", open));
+          }
+        });
+  }
+
+  /**
+   * With no tick in the cache (a market closed since before this process started, or a cache that expired it): the
+   * last trade price Bourse recorded, which is the close of the newest stored one-minute candle.
+   */
+  private Future<JsonObject> lastClose(String symbol) {
+    if (store == null) return Future.succeededFuture(null);
+    Query query = Query.in(CandleWriter.partitionKey(symbol, Interval.M1)).orderBy("openTimeMs", true).limit(1).build();
+    return store.query(CandleWriter.CONTAINER, query).map(page -> {
+      if (page.items().isEmpty()) return null;
+      Candle last = MarketJson.candleFromJson(page.items().get(0).body());
+      return new JsonObject().put("symbol", symbol).put("price", last.close().toPlainString())
+          .put("timestamp", last.closeTime().toString()).put("source", "lastCandle");
     });
   }
 

@@ -25,6 +25,7 @@ class MarketApiTest {
   @BeforeAll
   static void start() throws Exception {
     app = TestApp.start(Api.knownAdmin().put("market", new JsonObject()
+        .put("instrumentsFile", io.bourse.support.Instruments.withClosedMarket().toString())
         .put("simulated", new JsonObject().put("ticksPerSecond", 200))));
     api = new Api(app);
     token = api.adminToken();
@@ -60,6 +61,30 @@ class MarketApiTest {
       Thread.sleep(100);
     }
     throw new AssertionError("no ticker for " + symbol);
+  }
+
+  @Test
+  void aClosedMarketsTickerIsItsLastRecordedCloseOrAClearNotFound() throws Exception {
+    // CLOSED-USD's market has been shut since before start: no tick, no candle.
+    JsonObject error = error(get("/api/v1/market/tickers/CLOSED-USD"), 404, "ERR_NOT_FOUND_002");
+    assertThat(error.getString("message")).contains("No trade in CLOSED-USD").contains("closed until");
+
+    // A one-minute candle recorded before (a previous run): its close is the last trade price.
+    Instant openTime = Instant.now().minus(Duration.ofDays(2)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+    Candle candle = new Candle("CLOSED-USD", Interval.M1, openTime, new java.math.BigDecimal("100.00"),
+        new java.math.BigDecimal("102.00"), new java.math.BigDecimal("99.50"), new java.math.BigDecimal("101.50"),
+        new java.math.BigDecimal("7"), 3);
+    app.app.store().upsert(CandleWriter.CONTAINER, io.bourse.store.Document.of(
+        CandleWriter.partitionKey("CLOSED-USD", Interval.M1), Long.toString(openTime.toEpochMilli()),
+        MarketJson.candle(candle))).await();
+    JsonObject ticker = get("/api/v1/market/tickers/CLOSED-USD").bodyAsJsonObject();
+    assertThat(ticker.getString("price")).isEqualTo("101.50");
+    assertThat(ticker.getString("source")).isEqualTo("lastCandle");
+    assertThat(ticker.getBoolean("marketOpen")).isFalse();
+    assertThat(Instant.parse(ticker.getString("timestamp"))).isEqualTo(candle.closeTime());
+
+    // A live market's ticker is its latest tick.
+    assertThat(awaitTicker("BTC-USD").getString("source")).isEqualTo("tick");
   }
 
   @Test

@@ -11,12 +11,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.DayOfWeek;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -118,25 +114,8 @@ final class TradingTestKit {
     return sums;
   }
 
-  /**
-   * The seeded instruments plus CLOSED-USD, a 24/7-looking market that is shut today, yesterday and tomorrow (UTC
-   * holidays), so the session rule can be tested at any hour.
-   */
-  static Path instrumentsWithClosedMarket() throws Exception {
-    JsonObject seed = new JsonObject(Files.readString(Path.of("conf/instruments.json")));
-    LocalDate today = LocalDate.now(ZoneOffset.UTC);
-    JsonArray days = new JsonArray();
-    for (DayOfWeek d : DayOfWeek.values()) days.add(d.name());
-    seed.getJsonArray("instruments").add(new JsonObject().put("symbol", "CLOSED-USD").put("assetClass", "equity")
-        .put("quoteCurrency", "USD").put("tickSize", "0.01").put("lotSize", "1").put("minNotional", "1")
-        .put("session", new JsonObject().put("type", "exchange").put("timeZone", "UTC").put("open", "00:00")
-            .put("close", "23:59").put("days", days).put("holidays", new JsonArray().add(today.minusDays(1).toString())
-                .add(today.toString()).add(today.plusDays(1).toString())))
-        .put("simulation", new JsonObject().put("startPrice", "100.00").put("annualVolatility", 0.2)));
-    Path file = Files.createTempFile("instruments", ".json");
-    Files.writeString(file, seed.encodePrettily());
-    return file;
-  }
+  /** See {@link io.bourse.support.Instruments#withClosedMarket()}. */
+  static Path instrumentsWithClosedMarket() throws Exception { return io.bourse.support.Instruments.withClosedMarket(); }
 
   static String code(HttpResponse<Buffer> r) { return Api.errorCode(r); }
 }
