@@ -54,6 +54,9 @@ public final class Bourse {
       }
     }
 
+    String faultProblem = io.bourse.common.FaultPoints.problem();
+    if (faultProblem != null) exit(EXIT_CONFIG, List.of("config error: " + faultProblem));
+
     Metrics metrics = new Metrics();
     Vertx vertx = Vertx.builder().with(metrics.applyTo(new VertxOptions())).withMetrics(metrics.factory()).build();
     BourseConfig.Parsed parsed;

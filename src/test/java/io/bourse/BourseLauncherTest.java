@@ -58,6 +58,17 @@ class BourseLauncherTest {
   }
 
   @Test
+  void aMistypedFaultPointStopsStartUpInsteadOfArmingNothing(@TempDir Path dir) throws Exception {
+    for (String spec : List.of("after-persist-before-venu-send", "cancel-racing-fill:x")) {
+      Process process = launch(dir, Map.of("BOURSE_FAULT_AT", spec));
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).as(spec).isEqualTo(Bourse.EXIT_CONFIG);
+      String stderr = Files.readString(dir.resolve("stderr.log"));
+      assertThat(stderr).startsWith("config error: BOURSE_FAULT_AT").doesNotContain("Exception", "\tat ");
+    }
+  }
+
+  @Test
   void unknownArgumentIsAUsageError(@TempDir Path dir) throws Exception {
     Process process = launch(dir, Map.of(), "--frobnicate");
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();

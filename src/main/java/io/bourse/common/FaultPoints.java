@@ -34,21 +34,38 @@ public final class FaultPoints {
 
   private static final String ARMED;
   private static final int AT_HIT;
+  /** Why the setting was refused (nothing is armed then), or null. */
+  private static final String PROBLEM;
   private static final AtomicInteger HITS = new AtomicInteger();
 
   static {
     String spec = System.getProperty(PROPERTY, System.getenv(ENV));
     String point = null;
     int n = 1;
+    String problem = null;
     if (spec != null && !spec.isBlank()) {
       String[] parts = spec.trim().toLowerCase(Locale.ROOT).split(":", 2);
-      point = parts[0];
-      if (parts.length == 2) n = Math.max(1, Integer.parseInt(parts[1]));
-      if (!ALL.contains(point)) throw new IllegalArgumentException("Unknown fault point '" + point + "'; known: " + ALL);
-      log.warn("Fault point {} ARMED: the JVM halts at hit {}", point, n);
+      if (!ALL.contains(parts[0])) {
+        problem = "unknown fault point '" + parts[0] + "'; known: " + new java.util.TreeSet<>(ALL);
+      } else if (parts.length == 2 && !parts[1].matches("[1-9][0-9]{0,8}")) {
+        problem = "'" + parts[1] + "' is not a hit count (a positive integer)";
+      } else {
+        point = parts[0];
+        if (parts.length == 2) n = Integer.parseInt(parts[1]);
+        log.warn("Fault point {} ARMED: the JVM halts at hit {}", point, n);
+      }
     }
     ARMED = point;
     AT_HIT = n;
+    PROBLEM = problem;
+  }
+
+  /**
+   * A refused {@code BOURSE_FAULT_AT}/{@code bourse.faultAt} as a configuration problem naming the setting, or null:
+   * the launchers check it before starting anything, so a mistyped point stops start-up instead of arming nothing.
+   */
+  public static String problem() {
+    return PROBLEM == null ? null : ENV + " (" + PROPERTY + "): " + PROBLEM;
   }
 
   private FaultPoints() {}

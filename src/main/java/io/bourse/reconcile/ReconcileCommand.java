@@ -49,6 +49,8 @@ public final class ReconcileCommand {
         default -> exit(EXIT_USAGE, List.of("unknown argument '" + args.get(i) + "'", USAGE));
       }
     }
+    String faultProblem = io.bourse.common.FaultPoints.problem();
+    if (faultProblem != null) exit(EXIT_CONFIG, List.of("config error: " + faultProblem));
     Metrics metrics = new Metrics();
     Vertx vertx = Vertx.builder().with(metrics.applyTo(new VertxOptions())).withMetrics(metrics.factory()).build();
     BourseConfig.Parsed parsed;

@@ -41,8 +41,13 @@ import org.slf4j.LoggerFactory;
 public final class ReconciliationVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ReconciliationVerticle.class);
   public static final String PARTITION = "_reconciliation";
-  /** Stored discrepancies per run; beyond that only counts are kept (the run is flagged {@code truncated}). */
-  static final int MAX_STORED = 500;
+  /**
+   * Discrepancies stored with a run, in all and per account; beyond these only counts are kept (by type, per account)
+   * and the run is flagged {@code truncated}. Bounded so a run record stays far below the store's document limit
+   * (1 MB by default) whatever an account's drift: an unbounded record would fail to save and stay RUNNING.
+   */
+  static final int MAX_STORED = 1_000;
+  static final int MAX_STORED_PER_ACCOUNT = 100;
 
   private final ReconciliationConfig config;
   private final TradingStore store;
@@ -125,7 +130,11 @@ public final class ReconciliationVerticle extends VerticleBase {
         done.mergeIn(ar.result());
       }
       Counter.builder("bourse.reconciliation.runs").tag("status", done.getString("status")).register(meters).increment();
-      return save(done).otherwise(e -> {
+      // If the full record cannot be saved, its summary is (so the run never stays RUNNING in the store).
+      return save(done).recover(e -> {
+        log.error("Reconciliation run {} could not be recorded in full; recording its summary", runId, e);
+        return save(summary(done).put("truncated", true).put("recordError", String.valueOf(e.getMessage())));
+      }).otherwise(e -> {
         log.error("Reconciliation run {} could not be recorded", runId, e);
         return null;
       }).map(v -> {
@@ -165,6 +174,8 @@ public final class ReconciliationVerticle extends VerticleBase {
   private Future<JsonObject> reconcileAll(JsonObject run, List<String> accountIds, boolean rebuildHistory) {
     JsonArray results = new JsonArray();
     int[] counts = new int[3]; // discrepancies, repaired, accounts needing attention
+    int[] stored = new int[1];
+    boolean[] truncated = new boolean[1];
     JsonArray failedAccounts = new JsonArray();
     Future<Void> chain = Future.succeededFuture();
     for (String accountId : accountIds) {
@@ -176,9 +187,24 @@ public final class ReconciliationVerticle extends VerticleBase {
         JsonObject result = ar.result();
         JsonArray found = result.getJsonArray("discrepancies", new JsonArray());
         counts[0] += found.size();
-        for (int i = 0; i < found.size(); i++) if (found.getJsonObject(i).getBoolean("repaired", false)) counts[1]++;
+        JsonObject byType = new JsonObject();
+        for (int i = 0; i < found.size(); i++) {
+          JsonObject d = found.getJsonObject(i);
+          if (d.getBoolean("repaired", false)) counts[1]++;
+          byType.put(d.getString("type"), byType.getInteger(d.getString("type"), 0) + 1);
+        }
         if (result.getBoolean("needsAttention", false)) counts[2]++;
-        if (!found.isEmpty() && results.size() < MAX_STORED) results.add(result);
+        if (!found.isEmpty()) {
+          int keep = Math.min(found.size(), Math.min(MAX_STORED_PER_ACCOUNT, MAX_STORED - stored[0]));
+          JsonObject kept = result.copy().put("discrepancyCounts", byType);
+          if (keep < found.size()) {
+            kept.put("discrepancies", new JsonArray(found.getList().subList(0, keep)))
+                .put("discrepanciesNotStored", found.size() - keep);
+            truncated[0] = true;
+          }
+          stored[0] += keep;
+          results.add(kept);
+        }
         return Future.succeededFuture();
       }));
     }
@@ -187,7 +213,7 @@ public final class ReconciliationVerticle extends VerticleBase {
           : counts[0] > 0 ? "REPAIRED" : "CLEAN";
       JsonObject out = new JsonObject().put("status", status).put("accounts", accountIds.size())
           .put("discrepancyCount", counts[0]).put("repairedCount", counts[1]).put("accountsNeedingAttention", counts[2])
-          .put("results", results);
+          .put("results", results).put("truncated", truncated[0]);
       if (!failedAccounts.isEmpty()) out.put("failedAccounts", failedAccounts);
       return out;
     });

@@ -128,6 +128,8 @@ final class LiveAccount {
         }
       }
       meta.put("feesCollected", TradingJson.plain(fees));
+      // A finished order waits for nothing at the venue (a cancel overtaken by the last fill included).
+      if (order.status().isTerminal()) meta.remove("outbox");
       JsonObject doc = orderDoc(order, meta);
       if (order.status().isTerminal()) finished.put(orderId, doc);
       ops.add(BatchOperation.upsert(Document.of(accountId, TradingStore.orderDocId(orderId), doc)));

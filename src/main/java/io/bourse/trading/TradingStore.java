@@ -100,8 +100,20 @@ public final class TradingStore {
             currencies.put(order.id(), o.getString("currency"));
             BigDecimal held = TradingJson.dec(o, "reserved");
             if (held != null && held.signum() > 0) reserved.put(order.id(), held);
+            List<JsonObject> history = histories.get(i).result();
+            if (!o.containsKey("history")) {
+              // Stored before histories moved into the order document: its first events go inline from now on (the
+              // event documents stay, and later events past INLINE_HISTORY are read from them as for any order).
+              io.vertx.core.json.JsonArray inline = new io.vertx.core.json.JsonArray();
+              for (JsonObject e : history.subList(0, Math.min(history.size(), INLINE_HISTORY))) {
+                JsonObject copy = e.copy();
+                copy.remove(DOC_TYPE);
+                inline.add(copy);
+              }
+              o.put("history", inline);
+            }
             meta.put(order.id(), o);
-            events.put(order.id(), histories.get(i).result().stream().map(TradingJson::eventFrom).toList());
+            events.put(order.id(), history.stream().map(TradingJson::eventFrom).toList());
           }
           Ledger ledger = Ledger.restore(accountId, balancesFrom(a.getJsonObject("balances", new JsonObject())),
               reserved, a.getLong("nextPosting", 1L));

@@ -299,7 +299,7 @@ public final class TradingVerticle extends VerticleBase {
     return store.read(live.accountId, TradingStore.orderDocId(orderId)).compose(stored -> {
       Future<JsonObject> again = repeatOf(live, orderId, requestHash);
       if (again != null) return again;
-      if (stored != null) return storedResponse(stored.body(), orderId, requestHash);
+      if (stored != null) return storedResponse(live, stored.body(), orderId, requestHash);
       return placeNew(live, command, orderId, requestHash, requestId);
     });
   }
@@ -318,13 +318,20 @@ public final class TradingVerticle extends VerticleBase {
     return Future.succeededFuture(stored != null ? asRepeat(stored) : reply(200, TradingJson.order(existing)));
   }
 
-  private Future<JsonObject> storedResponse(JsonObject orderDoc, String orderId, String requestHash) {
+  private Future<JsonObject> storedResponse(LiveAccount live, JsonObject orderDoc, String orderId, String requestHash) {
     if (requestHash != null && !requestHash.equals(orderDoc.getString("requestHash"))) return Future.failedFuture(conflict(orderId));
     JsonObject response = orderDoc.getJsonObject("response");
     if (response != null) return Future.succeededFuture(asRepeat(response));
-    // Placed, but its first answer was never recorded (the process stopped before the venue answered).
-    return Future.succeededFuture(reply(202, publicOrder(orderDoc)));
+    // No answer on the order: it was placed before answers moved into the order document (its separate idempotency
+    // record may hold it), or the process stopped before the venue answered (then 202 with the order as it is).
+    return store.read(live.accountId, LEGACY_IDEMPOTENCY_PREFIX + orderId).map(legacy -> {
+      JsonObject first = legacy == null ? null : legacy.body().getJsonObject("response");
+      return first != null ? asRepeat(first) : reply(202, publicOrder(orderDoc));
+    });
   }
+
+  /** Where idempotency records lived before they became fields of the order document (read for old orders only). */
+  private static final String LEGACY_IDEMPOTENCY_PREFIX = "idem:";
 
   private static JsonObject publicOrder(JsonObject orderDoc) { return TradingJson.order(TradingJson.orderFrom(orderDoc)); }
 
@@ -489,14 +496,27 @@ public final class TradingVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * The outbox relay after a restart: every order whose venue action was written but not answered (its outbox entry)
+   * gets it again. A submit is first looked up by client order id and resent only if the venue proves it absent; a
+   * cancel is simply sent again (the venue answers a repeated cancel with the order's state).
+   */
   private void resolveOpenUncertain(LiveAccount live) {
     for (Order order : List.copyOf(live.account.orders())) {
-      if (order.status() == OrderStatus.UNKNOWN || order.status() == OrderStatus.PENDING_NEW) {
+      JsonObject outbox = live.orderMeta.getOrDefault(order.id(), new JsonObject()).getJsonObject("outbox");
+      String action = outbox != null ? outbox.getString("action")
+          // Orders stored before the outbox entry moved into the order document: their status says the same.
+          : order.status() == OrderStatus.PENDING_CANCEL ? "cancel"
+          : order.status() == OrderStatus.UNKNOWN || order.status() == OrderStatus.PENDING_NEW ? "submit" : null;
+      if ("submit".equals(action) && (order.status() == OrderStatus.UNKNOWN || order.status() == OrderStatus.PENDING_NEW)) {
         if (order.status() == OrderStatus.PENDING_NEW) {
           apply(live, order.id(), new VenueReport.TimedOut("restarted before the venue answered"), EventSource.RECONCILIATION, Instant.now());
           persist(live, Set.of(order.id()), List.of(), null);
         }
         resolveUnknown(live, order.id(), 1);
+      } else if ("cancel".equals(action) && order.status() == OrderStatus.PENDING_CANCEL) {
+        sendCancel(live, order.id(), null)
+            .onFailure(e -> log.warn("Cancel of {} resent after restart failed: {}", order.id(), e.getMessage()));
       }
     }
   }
@@ -519,8 +539,12 @@ public final class TradingVerticle extends VerticleBase {
     Instant now = Instant.now();
     live.account.requestCancel(orderId, source, reason, now);
     pending(live, orderId, "cancel", now);
-    return persist(live, Set.of(orderId), List.of(), requestId)
-        .compose(v -> venue.cancel(live.accountId, orderId).transform(ar -> {
+    return persist(live, Set.of(orderId), List.of(), requestId).compose(v -> sendCancel(live, orderId, requestId));
+  }
+
+  /** Sends a cancel whose PENDING_CANCEL (and outbox entry) is durable, and applies the venue's answer. */
+  private Future<JsonObject> sendCancel(LiveAccount live, String orderId, String requestId) {
+    return venue.cancel(live.accountId, orderId).transform(ar -> {
           FaultPoints.hit(FaultPoints.CANCEL_RACING_FILL);
           Instant at = Instant.now();
           if (ar.succeeded()) {
@@ -541,7 +565,7 @@ public final class TradingVerticle extends VerticleBase {
               ar.succeeded() ? settled(live, orderId) : List.of(), requestId)
               .compose(x -> body != null ? Future.succeededFuture(body)
                   : store.read(live.accountId, TradingStore.orderDocId(orderId)).map(d -> publicOrder(d.body())));
-        }));
+        });
   }
 
   // --- Venue reports -------------------------------------------------------------------------------------------------
@@ -624,6 +648,10 @@ public final class TradingVerticle extends VerticleBase {
   }
 
   private void applyExecution(LiveAccount live, VenueExecution execution, EventSource source) {
+    applyExecution(live, execution, source, null);
+  }
+
+  private void applyExecution(LiveAccount live, VenueExecution execution, EventSource source, String requestId) {
     // Reconciliation and the catch-up may both apply executions: the sequence only moves forward.
     if (execution.sequence() > live.venueSequence) live.venueSequence = execution.sequence();
     String orderId = execution.clientOrderId();
@@ -641,7 +669,7 @@ public final class TradingVerticle extends VerticleBase {
           execution.executionId(), orderId);
     }
     Set<String> orders = touched;
-    persist(live, orders, List.of(), null).onSuccess(v -> {
+    persist(live, orders, List.of(), requestId).onSuccess(v -> {
       if (profileId != null && execution.kind() == VenueExecution.Kind.FILLED) {
         Position position = live.account.position(known.symbol());
         // The profile learns what it really holds, replacing the belief it formed when it signalled.
@@ -668,7 +696,7 @@ public final class TradingVerticle extends VerticleBase {
       if (live == null) return Future.failedFuture(new BourseException(ErrorCode.NOT_FOUND_RESOURCE, "No account " + accountId));
       Future<JsonObject> running = reconciling.get(accountId);
       if (running != null) return running;
-      Future<JsonObject> run = new AccountReconciliation(live, cmd.getBoolean("rebuildHistory", false)).run()
+      Future<JsonObject> run = new AccountReconciliation(live, cmd.getBoolean("rebuildHistory", false), cmd.getString("runId")).run()
           .onComplete(ar -> reconciling.remove(accountId));
       reconciling.put(accountId, run);
       return run;
@@ -687,9 +715,13 @@ public final class TradingVerticle extends VerticleBase {
     private int executionsChecked;
     private int ordersChecked;
 
-    AccountReconciliation(LiveAccount live, boolean rebuild) {
+    /** The run's id: the request id of every change this reconciliation makes (order history, ledger). */
+    private final String runId;
+
+    AccountReconciliation(LiveAccount live, boolean rebuild, String runId) {
       this.live = live;
       this.rebuild = rebuild;
+      this.runId = runId;
     }
 
     Future<JsonObject> run() {
@@ -702,7 +734,7 @@ public final class TradingVerticle extends VerticleBase {
           .compose(v -> checkBalances(3))
           .compose(v -> {
             if (lastSequence > live.reconSequence) live.reconSequence = lastSequence;
-            return persist(live, Set.of(), List.of(), null);
+            return persist(live, Set.of(), List.of(), runId);
           })
           .map(v -> new JsonObject().put("accountId", live.accountId).put("tenantId", live.tenantId)
               .put("fromSequence", from).put("toSequence", live.reconSequence)
@@ -792,7 +824,7 @@ public final class TradingVerticle extends VerticleBase {
         boolean isFill = e.kind() == VenueExecution.Kind.FILLED;
         if (e.sequence() > live.venueSequence) {
           boolean missing = before != null && isFill && !live.account.isExecutionApplied(e.executionId());
-          applyExecution(live, e, EventSource.RECONCILIATION);
+          applyExecution(live, e, EventSource.RECONCILIATION, runId);
           if (before == null) {
             elsewhere.add(orderId);
             if (isFill) fillsElsewhere.computeIfAbsent(orderId, id -> new ArrayList<>()).add(e);
@@ -807,7 +839,7 @@ public final class TradingVerticle extends VerticleBase {
           }
         } else if (before != null) {
           if (isFill && !live.account.isExecutionApplied(e.executionId())) {
-            applyExecution(live, e, EventSource.RECONCILIATION);
+            applyExecution(live, e, EventSource.RECONCILIATION, runId);
             boolean applied = live.account.order(orderId).map(o -> o.filledQuantity().compareTo(before.filledQuantity()) > 0)
                 .orElse(true);
             found(Discrepancy.MISSING_FILL, orderId, "execution " + e.executionId() + " was skipped", applied,
@@ -905,19 +937,19 @@ public final class TradingVerticle extends VerticleBase {
               found(Discrepancy.LOCAL_ORDER_UNKNOWN_AT_VENUE, orderId, before + " here, absent at the venue; submit failed: "
                   + ar.cause().getMessage(), false, "flagged RECONCILE_REQUIRED");
             }
-            return persist(live, Set.of(orderId), settled(live, orderId), null);
+            return persist(live, Set.of(orderId), settled(live, orderId), runId);
           });
         }
         flag(orderId, "the venue has never seen this " + before + " order");
         found(Discrepancy.LOCAL_ORDER_UNKNOWN_AT_VENUE, orderId, before + " here, unknown at the venue", false,
             "flagged RECONCILE_REQUIRED");
-        return persist(live, Set.of(orderId), List.of(), null);
+        return persist(live, Set.of(orderId), List.of(), runId);
       }
       if (state.filledQuantity().compareTo(order.filledQuantity()) != 0) {
         flag(orderId, "filled " + order.filledQuantity() + " here, " + state.filledQuantity() + " at the venue");
         found(Discrepancy.STATUS_MISMATCH, orderId, before + " filled " + order.filledQuantity() + " here, "
             + state.status() + " filled " + state.filledQuantity() + " at the venue", false, "flagged RECONCILE_REQUIRED");
-        return persist(live, Set.of(orderId), List.of(), null);
+        return persist(live, Set.of(orderId), List.of(), runId);
       }
       if (state.status().isOpen() && before == OrderStatus.PENDING_CANCEL) {
         // The cancel's answer was lost (or never sent): ask again; the venue's answer settles it.
@@ -929,12 +961,12 @@ public final class TradingVerticle extends VerticleBase {
                 Instant.now());
           }
           record(orderId, before, "cancel re-sent");
-          return persist(live, Set.of(orderId), settled(live, orderId), null);
+          return persist(live, Set.of(orderId), settled(live, orderId), runId);
         });
       }
       settle(orderId, state);
       record(orderId, before, "adopted the venue's state");
-      return persist(live, Set.of(orderId), settled(live, orderId), null);
+      return persist(live, Set.of(orderId), settled(live, orderId), runId);
     }
 
     private void settle(String orderId, VenueOrderState state) {
@@ -979,7 +1011,7 @@ public final class TradingVerticle extends VerticleBase {
       return venue.account(live.accountId).compose(account -> venue.executions(live.accountId, live.venueSequence, PAGE)
           .compose(newer -> {
             if (!newer.items().isEmpty() && attempts > 1) {
-              newer.items().forEach(e -> applyExecution(live, e, EventSource.VENUE));
+              newer.items().forEach(e -> applyExecution(live, e, EventSource.VENUE, runId));
               return checkBalances(attempts - 1);
             }
             comparePositions(account);

@@ -156,6 +156,7 @@ class ReconciliationApiTest {
           assertThat(e.getString("to")).isEqualTo("FILLED");
           assertThat(e.getString("source")).isEqualTo("RECONCILIATION");
           assertThat(e.getString("executionId")).isNotNull();
+          assertThat(e.getString("requestId")).as("the run that applied it").isEqualTo(run.getString("id"));
         });
     JsonArray restingHistory = api.get("/api/v1/orders/" + restingId + "/history", token).bodyAsJsonObject().getJsonArray("items");
     assertThat(restingHistory.stream().map(e -> (JsonObject) e))
@@ -228,6 +229,32 @@ class ReconciliationApiTest {
     HttpResponse<Buffer> both = api.request(HttpMethod.PUT, "/api/v1/trading/control", admin)
         .sendJsonObject(new JsonObject().put("state", "ACTIVE").put("accountId", accountId).put("profileId", "p")).await();
     assertThat(both.statusCode()).isEqualTo(400);
+    api.request(HttpMethod.PUT, "/api/v1/trading/control", admin)
+        .sendJsonObject(new JsonObject().put("state", "ACTIVE").put("accountId", accountId)).await();
+  }
+
+  @Test
+  void aRunWithMoreDiscrepanciesThanItStoresKeepsCountsAndSaysItIsTruncated() throws Exception {
+    String token = trader();
+    String accountId = accountOf(token);
+    BigDecimal low = lastPrice(token).multiply(new BigDecimal("0.9")).setScale(2, java.math.RoundingMode.DOWN);
+    int unknown = ReconciliationVerticle.MAX_STORED_PER_ACCOUNT + 20;
+    List<io.vertx.core.Future<HttpResponse<Buffer>>> placed = new ArrayList<>();
+    for (int i = 0; i < unknown; i++) {
+      placed.add(venueHttp.postAbs(app.app.venueUrl() + "/orders").sendJsonObject(venueOrder(accountId, "bulk-" + i, low)));
+    }
+    io.vertx.core.Future.all(placed).await();
+    placed.forEach(f -> assertThat(f.result().statusCode()).isEqualTo(201));
+
+    JsonObject run = reconcile(accountId);
+    assertThat(run.getString("status")).isEqualTo("NEEDS_ATTENTION");
+    assertThat(run.getBoolean("truncated")).isTrue();
+    assertThat(run.getInteger("discrepancyCount")).isGreaterThanOrEqualTo(unknown);
+    JsonObject result = run.getJsonArray("results").getJsonObject(0);
+    assertThat(result.getJsonArray("discrepancies")).hasSize(ReconciliationVerticle.MAX_STORED_PER_ACCOUNT);
+    assertThat(result.getInteger("discrepanciesNotStored")).isEqualTo(run.getInteger("discrepancyCount")
+        - ReconciliationVerticle.MAX_STORED_PER_ACCOUNT);
+    assertThat(result.getJsonObject("discrepancyCounts").getInteger("UNKNOWN_VENUE_ORDER")).isGreaterThanOrEqualTo(unknown);
     api.request(HttpMethod.PUT, "/api/v1/trading/control", admin)
         .sendJsonObject(new JsonObject().put("state", "ACTIVE").put("accountId", accountId)).await();
   }

@@ -160,4 +160,34 @@ class TradingDocumentsTest {
     assertThat(loaded.account().isExecutionApplied("x" + fills)).isTrue();
     assertThat(loaded.account().ledger().sum("USD")).isEqualByComparingTo("0");
   }
+  @Test
+  void anOpenOrderStoredWithEventDocumentsReloadsWithItsWholeHistoryAndContinuesInline() throws Exception {
+    LiveAccount live = fresh();
+    Order order = live.account.place(PlaceOrder.limit("PA-t1", "BTC-USD", Side.BUY, new BigDecimal("1"),
+        new BigDecimal("100"), "key-3", EventSource.REST), BTC, new BigDecimal("100"), T);
+    live.account.apply(order.id(), new VenueReport.Acknowledged(), EventSource.VENUE, T);
+    write(live, live.collect(Set.of(order.id()), List.of(), "req-old", s -> null));
+    // Rewrite it the way the earlier layout stored it: no inline history, one document per event.
+    JsonObject doc = await(store.read("PA-t1", TradingStore.orderDocId(order.id()))).body();
+    io.vertx.core.json.JsonArray events = (io.vertx.core.json.JsonArray) doc.remove("history");
+    List<io.bourse.store.BatchOperation> old = new java.util.ArrayList<>();
+    old.add(io.bourse.store.BatchOperation.upsert(io.bourse.store.Document.of("PA-t1", TradingStore.orderDocId(order.id()), doc)));
+    for (Object e : events) {
+      JsonObject event = ((JsonObject) e).copy().put(TradingStore.DOC_TYPE, "event");
+      old.add(io.bourse.store.BatchOperation.upsert(io.bourse.store.Document.of("PA-t1",
+          TradingStore.eventDocId(order.id(), event.getLong("sequence")), event)));
+    }
+    await(store.batch("PA-t1", old));
+
+    TradingStore.Loaded loaded = await(store.load("PA-t1", POLICY));
+    assertThat(loaded.account().historySize(order.id())).isEqualTo(2);
+    LiveAccount reloaded = new LiveAccount("t1", loaded.account(), writer("PA-t1"), loaded.accountDoc(), loaded.orderMeta());
+    reloaded.account.apply(order.id(), new VenueReport.Filled("x-old", new BigDecimal("1"), new BigDecimal("100"),
+        BigDecimal.ZERO), EventSource.VENUE, T);
+    write(reloaded, reloaded.collect(Set.of(order.id()), List.of(), "req-new", s -> null));
+    JsonObject after = await(store.read("PA-t1", TradingStore.orderDocId(order.id()))).body();
+    assertThat(after.getJsonArray("history")).hasSize(3);
+    assertThat(await(store.history("PA-t1", after))).extracting(e -> e.getString("to") + "/" + e.getString("requestId"))
+        .containsExactly("PENDING_NEW/req-old", "NEW/req-old", "FILLED/req-new");
+  }
 }
