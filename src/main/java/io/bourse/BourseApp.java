@@ -68,6 +68,7 @@ public final class BourseApp {
   private TradingStore tradingStore;
   private ProfileService profiles;
   private RunningVenue venue;
+  private InstanceLock lock;
 
   private BourseApp(Vertx vertx, BourseConfig config, HealthService health) {
     this.vertx = vertx;
@@ -82,7 +83,11 @@ public final class BourseApp {
     BuildInfo build = BuildInfo.load();
     RequestIdBusInterceptors.install(vertx);
     BourseApp app = new BourseApp(vertx, config, new HealthService(vertx, build.version(), config.healthCheckTimeoutMs()));
-    return app.connectDependencies()
+    return InstanceLock.acquire(vertx, java.nio.file.Path.of(config.dataDir()))
+        .compose(lock -> {
+          app.lock = lock;
+          return app.connectDependencies();
+        })
         .compose(v -> vertx.fileSystem().readFile(CONTRACT_PATH))
         .compose(contractText -> loadContract(vertx, contractText).compose(contract -> vertx.executeBlocking(() -> {
           // Wiring loads and initialises most of the application's classes: a worker pays that, not an event loop.
@@ -234,6 +239,10 @@ public final class BourseApp {
       return venueClosed.compose(x -> store == null ? Future.<Void>succeededFuture() : store.close()).recover(e -> {
         log.warn("Store close failed: {}", e.toString());
         return Future.succeededFuture();
+      }).compose(x -> {
+        InstanceLock held = lock;
+        lock = null;
+        return held == null ? Future.<Void>succeededFuture() : held.release(vertx).recover(e -> Future.succeededFuture());
       });
     });
   }

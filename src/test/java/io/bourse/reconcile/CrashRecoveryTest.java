@@ -68,6 +68,8 @@ class CrashRecoveryTest {
   private String admin;
   private String token;
   private String accountId;
+  /** Period of scheduled reconciliation runs of the Bourse this test starts (0: none). */
+  private long reconcileIntervalMs;
   /** Every idempotency key sent, acknowledged or not. */
   private final List<String> keys = new ArrayList<>();
 
@@ -140,7 +142,7 @@ class CrashRecoveryTest {
         .put("market", new JsonObject().put("simulated", new JsonObject().put("ticksPerSecond", 20)))
         .put("venue", new JsonObject().put("client", new JsonObject().put("requestTimeoutMs", 4000)))
         .put("trading", new JsonObject().put("demoStrategy", false).put("reconciliation", new JsonObject()
-            .put("onStart", true).put("startDelayMs", 500).put("intervalMs", 0)))
+            .put("onStart", true).put("startDelayMs", 500).put("intervalMs", reconcileIntervalMs)))
         .encode());
     String name = "bourse-" + (++launches);
     List<String> jvm = faultPoint == null ? List.of() : List.of("-D" + FaultPoints.PROPERTY + "=" + faultPoint);
@@ -558,6 +560,49 @@ class CrashRecoveryTest {
     }
   }
 
+  /** Runs come on a schedule, and after a shard's venue stream reconnects (the venue killed and back on its port). */
+  @Test
+  void runsFollowTheScheduleAndAVenueReconnect() throws Exception {
+    int venuePort = io.bourse.support.FreePorts.next();
+    Path venueData = Files.createTempDirectory(dir, "flaky-venue");
+    Process flaky = launch("flaky-venue-1", List.of(), "venue", "--port", String.valueOf(venuePort), "--data-dir",
+        venueData.toString());
+    String sharedVenue = venueUrl;
+    try {
+      venueUrl = awaitOutput(flaky, "flaky-venue-1", VENUE_READY);
+      reconcileIntervalMs = 2_000;
+      startBourse(null);
+      newTrader();
+      lastPrice();
+      assertThat(place("flaky-" + UUID.randomUUID(), market("BUY", "0.01")).statusCode()).isEqualTo(201);
+      awaitRun("scheduled");
+
+      flaky.destroyForcibly();
+      assertThat(flaky.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      flaky = launch("flaky-venue-2", List.of(), "venue", "--port", String.valueOf(venuePort), "--data-dir",
+          venueData.toString());
+      awaitOutput(flaky, "flaky-venue-2", VENUE_READY);
+      JsonObject afterReconnect = awaitRun("venue-reconnect");
+      assertThat(afterReconnect.getString("status")).as(afterReconnect.encodePrettily()).isIn("CLEAN", "REPAIRED");
+    } finally {
+      venueUrl = sharedVenue;
+      reconcileIntervalMs = 0;
+      flaky.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The newest finished run started by {@code trigger}, waiting up to a minute for one. */
+  private JsonObject awaitRun(String trigger) throws Exception {
+    login();
+    HttpResponse<Buffer> runs = await(() -> get("/api/v1/admin/reconciliation/runs?limit=50", admin),
+        r -> r.statusCode() == 200 && r.bodyAsJsonObject().getJsonArray("items").stream().map(o -> (JsonObject) o)
+            .anyMatch(run -> trigger.equals(run.getString("trigger")) && !"RUNNING".equals(run.getString("status"))),
+        Duration.ofSeconds(60));
+    return runs.bodyAsJsonObject().getJsonArray("items").stream().map(o -> (JsonObject) o)
+        .filter(run -> trigger.equals(run.getString("trigger")) && !"RUNNING".equals(run.getString("status")))
+        .findFirst().orElseThrow();
+  }
+
   /** The operator CLI on the data directory of a stopped Bourse: a venue-side unknown order needs attention (exit 3). */
   @Test
   void reconcileCliReportsAndExitsWithItsCodes() throws Exception {
@@ -573,10 +618,15 @@ class CrashRecoveryTest {
     String drifted = accountId;
     newTrader(); // a second account, with nothing to find
     String clean = accountId;
+    String config = data.resolve("config.json").toString();
+    // Not while the service runs: two processes would both be the single writer of the same accounts.
+    Process beside = launch("cli-0", List.of(), "reconcile", "--account", drifted, "--config", config);
+    assertThat(beside.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(beside.exitValue()).isEqualTo(ReconcileCommand.EXIT_FAILED);
+    assertThat(Files.readString(dir.resolve("cli-0.err"))).contains("in use by another Bourse process");
     bourse.destroy(); // SIGTERM: a graceful stop, then the operator's tool
     assertThat(bourse.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
-    String config = data.resolve("config.json").toString();
     Process cli = launch("cli-1", List.of(), "reconcile", "--account", drifted, "--config", config);
     assertThat(cli.waitFor(120, TimeUnit.SECONDS)).isTrue();
     String out = Files.readString(dir.resolve("cli-1.out"));
