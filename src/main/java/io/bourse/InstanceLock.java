@@ -3,12 +3,9 @@ package io.bourse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * One Bourse process per data directory: the service and the {@code reconcile} tool both take this lock, so the tool
@@ -26,15 +23,8 @@ final class InstanceLock {
   static Future<InstanceLock> acquire(Vertx vertx, Path dataDir) {
     return vertx.executeBlocking(() -> {
       Files.createDirectories(dataDir);
-      FileChannel channel = FileChannel.open(dataDir.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock lock;
-      try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
+      FileLock lock = io.bourse.common.ProcessLocks.tryLock(dataDir.resolve(FILE));
       if (lock == null) {
-        channel.close();
         throw new IOException("the data directory " + dataDir.toAbsolutePath() + " is in use by another Bourse process"
             + " (" + FILE + " is locked); stop it first");
       }

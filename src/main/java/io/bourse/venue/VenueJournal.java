@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,17 +70,8 @@ final class VenueJournal {
 
   private static Opened openBlocking(Vertx vertx, Path dir) throws IOException {
     Files.createDirectories(dir);
-    FileChannel lockChannel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock lock;
-    try {
-      lock = lockChannel.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null;
-    }
-    if (lock == null) {
-      lockChannel.close();
-      throw new IOException("another paper venue is using the journal in " + dir);
-    }
+    FileLock lock = io.bourse.common.ProcessLocks.tryLock(dir.resolve(LOCK));
+    if (lock == null) throw new IOException("another paper venue is using the journal in " + dir);
     try {
       Path file = dir.resolve(FILE);
       boolean created = !Files.exists(file);
@@ -94,8 +84,7 @@ final class VenueJournal {
       }
       return new Opened(new VenueJournal(vertx, file, channel, lock), commands);
     } catch (IOException | RuntimeException e) {
-      lock.release();
-      lockChannel.close();
+      lock.channel().close();
       throw e;
     }
   }
