@@ -24,6 +24,7 @@ final class AccountWriter {
   private final int maxOperations;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private boolean inFlight;
+  private Throwable failed;
 
   AccountWriter(Function<List<BatchOperation>, Future<?>> batch, int maxOperations) {
     this.batch = batch;
@@ -31,6 +32,9 @@ final class AccountWriter {
   }
 
   Future<Void> write(List<BatchOperation> ops) {
+    // After a failed batch the account's state in memory is not what the store holds: its owner reloads it into a
+    // new writer, and nothing may be written through this one any more (a late callback would be a second writer).
+    if (failed != null) return Future.failedFuture(failed);
     if (ops.size() > maxOperations) {
       return Future.failedFuture(new IllegalStateException("one command produced " + ops.size() + " writes"));
     }
@@ -68,6 +72,7 @@ final class AccountWriter {
       }
       // Commands queued behind a failed batch were computed on state that now is not durable: fail them too, and
       // the owner reloads the account from the store.
+      failed = ar.cause();
       waiting.forEach(p -> p.tryFail(ar.cause()));
       while (!queue.isEmpty()) queue.poll().done().tryFail(ar.cause());
     });

@@ -47,6 +47,7 @@ final class LiveAccount {
   long reconSequence;
   long entryNumber;
   private final Map<String, Integer> collectedHistory = new HashMap<>();
+  private final List<JsonObject> pendingAlerts = new ArrayList<>();
   /**
    * The last stored form of orders recently finished and dropped from memory, so the answer to a placement whose fill
    * raced ahead of the venue's reply can be built, and recorded on the order, without a store read. Bounded: only the
@@ -146,6 +147,8 @@ final class LiveAccount {
     ops.addAll(ledgerDocuments(entries));
     account.ledger().forgetEntries(entries.size());
     if (!symbols.isEmpty()) events.add(publication("pnl", pnl(markPrice)));
+    for (JsonObject alert : pendingAlerts) events.add(publication("alerts", alert));
+    pendingAlerts.clear();
     ops.add(BatchOperation.upsert(Document.of(accountId, TradingStore.ACCOUNT_DOC, accountDoc())));
     for (String orderId : touchedOrders) {
       account.order(orderId).filter(o -> o.status().isTerminal()).ifPresent(o -> {
@@ -204,6 +207,16 @@ final class LiveAccount {
     JsonObject doc = finished.get(orderId);
     return doc == null ? null : TradingJson.order(TradingJson.orderFrom(doc));
   }
+
+  /**
+   * Queues an alert for the account's dashboards. It is numbered and published with the next batch like every other
+   * event: its sequence number must be durable (in the account document) before anyone sees it, or a restart would
+   * hand the same number to another event and a resuming client would skip that one.
+   */
+  void alert(JsonObject body) { pendingAlerts.add(body); }
+
+  /** The last stored form of an order that finished recently and left memory, or null. */
+  JsonObject finishedDoc(String orderId) { return finished.get(orderId); }
 
   /**
    * Changes the stored form of an order that finished and left memory (its answer or outbox entry arriving after its

@@ -70,7 +70,7 @@ public final class TradingArea implements ApiArea {
     builder.getRoute("getOrderHistory").addHandler(this::getOrderHistory);
     builder.getRoute("listFills").addHandler(this::listFills);
     builder.getRoute("getTradingControl").addHandler(ctx -> TradingQueries.loadControl(store)
-        .onSuccess(c -> ctx.json(visibleControl(AuthArea.principal(ctx), c))).onFailure(ctx::fail));
+        .compose(c -> visibleControl(AuthArea.principal(ctx), c)).onSuccess(ctx::json).onFailure(ctx::fail));
     builder.getRoute("putTradingControl").addHandler(this::putTradingControl);
     builder.getRoute("listTradingSessions").addHandler(this::listSessions);
   }
@@ -247,14 +247,27 @@ public final class TradingArea implements ApiArea {
 
   // --- Control and sessions ----------------------------------------------------------------------------------------
 
-  /** Operators see every account's state; anyone else only their own account's (no other tenant's account ids). */
-  private JsonObject visibleControl(Principal p, TradingControl control) {
+  /**
+   * Operators see every account's and profile's state; anyone else only their own account's and their own tenant's
+   * profiles' (no other tenant's account or profile ids).
+   */
+  private Future<JsonObject> visibleControl(Principal p, TradingControl control) {
     JsonObject json = TradingQueries.controlJson(control);
-    if (p.hasAtLeast(Role.ADMIN) && p.tenantId().equals(operatorTenant)) return json;
+    if (p.hasAtLeast(Role.ADMIN) && p.tenantId().equals(operatorTenant)) return Future.succeededFuture(json);
     String own = TradingVerticle.accountIdFor(p.tenantId());
     JsonObject accounts = new JsonObject();
     if (control.byAccount().containsKey(own)) accounts.put(own, control.byAccount().get(own).name());
-    return json.put("accounts", accounts);
+    json.put("accounts", accounts);
+    if (control.byProfile().isEmpty()) return Future.succeededFuture(json);
+    return profiles.ofAccount(p.tenantId(), own).map(mine -> {
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      mine.forEach(profile -> ids.add(profile.getString("id")));
+      JsonObject visible = new JsonObject();
+      control.byProfile().forEach((id, state) -> {
+        if (ids.contains(id)) visible.put(id, state.name());
+      });
+      return json.put("profiles", visible);
+    });
   }
 
   private void putTradingControl(RoutingContext ctx) {
@@ -286,7 +299,7 @@ public final class TradingArea implements ApiArea {
         .put("reason", body.getString("reason")).put("userId", p.userId()).put("tenantId", p.tenantId());
     allowed.compose(v -> ControlUpdates.update(vertx, store, c -> profileId != null ? c.withProfile(profileId, state)
             : accountId != null ? c.withAccount(accountId, state) : c.withGlobal(state), audit))
-        .onSuccess(c -> ctx.json(visibleControl(p, c))).onFailure(ctx::fail);
+        .compose(c -> visibleControl(p, c)).onSuccess(ctx::json).onFailure(ctx::fail);
   }
 
   private void listSessions(RoutingContext ctx) {

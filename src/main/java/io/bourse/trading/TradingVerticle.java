@@ -90,6 +90,7 @@ public final class TradingVerticle extends VerticleBase {
   private InstrumentCatalogue catalogue;
   private TradingControl control = TradingControl.ALL_ACTIVE;
   private Venue venue;
+  private boolean started;
 
   public TradingVerticle(int shard, int shards, TradingConfig config, TradingStore store,
       ProfileService profiles, Function<io.vertx.core.Vertx, Future<Venue>> venueFactory) {
@@ -148,6 +149,7 @@ public final class TradingVerticle extends VerticleBase {
       // Recover what a crash left open: catch up on venue executions, resolve orders whose fate is unknown.
       accounts.values().forEach(this::catchUp);
       accounts.values().forEach(this::resolveOpenUncertain);
+      started = true;
       log.info("Trading shard {}/{} started with {} accounts", shard, shards, accounts.size());
       return Future.succeededFuture();
     });
@@ -229,6 +231,11 @@ public final class TradingVerticle extends VerticleBase {
       LiveAccount fresh = new LiveAccount(loaded.accountDoc().getString("tenantId"), loaded.account(), writerFor(id),
           loaded.accountDoc(), loaded.orderMeta());
       accounts.put(id, fresh);
+      if (started) {
+        // Reloaded after a failed write: what it owes the venue and what the venue sent meanwhile, as at start-up.
+        catchUp(fresh);
+        resolveOpenUncertain(fresh);
+      }
       return fresh;
     }).onComplete(ar -> loading.remove(id)));
   }
@@ -311,7 +318,14 @@ public final class TradingVerticle extends VerticleBase {
           : inflight.answer().map(TradingVerticle::asRepeat);
     }
     Order existing = live.account.order(orderId).orElse(null);
-    if (existing == null) return null;
+    if (existing == null) {
+      // Finished and forgotten, perhaps in a batch still being written: a store read now could miss it.
+      JsonObject done = live.finishedDoc(orderId);
+      if (done == null) return null;
+      if (requestHash != null && !requestHash.equals(done.getString("requestHash"))) return Future.failedFuture(conflict(orderId));
+      JsonObject first = done.getJsonObject("response");
+      return Future.succeededFuture(first != null ? asRepeat(first) : reply(200, publicOrder(done)));
+    }
     JsonObject meta = live.orderMeta.getOrDefault(orderId, new JsonObject());
     if (requestHash != null && !requestHash.equals(meta.getString("requestHash"))) return Future.failedFuture(conflict(orderId));
     JsonObject stored = meta.getJsonObject("response");
@@ -353,7 +367,7 @@ public final class TradingVerticle extends VerticleBase {
     BigDecimal last = lastPrice.get(command.symbol());
     TradingState state = control.effective(live.accountId, command.profileId());
     RiskLimits limits = command.profileId() == null ? config.limits()
-        : config.limits().overriddenBy(profileLimits.get(command.profileId()));
+        : config.limits().tightenedBy(profileLimits.get(command.profileId()));
     RiskCheck check = RiskCheck.of(live.account, command, spec, state, this::sessionOpen, last,
         lastPriceAt.get(command.symbol()), now, lastPrice::get, limits);
     risk.enforce(check);
@@ -374,6 +388,7 @@ public final class TradingVerticle extends VerticleBase {
         .onComplete(ar -> {
           inflightPlacements.remove(orderId);
           if (ar.succeeded()) answered.complete(ar.result()); else answered.fail(ar.cause());
+          cancelIfHalted(live, orderId);
         });
     return answered.future();
   }
@@ -433,6 +448,24 @@ public final class TradingVerticle extends VerticleBase {
         .map(answer);
   }
 
+  private boolean halted(LiveAccount live, Order order) {
+    return control.effective(live.accountId, order.profileId()) == TradingState.HALTED;
+  }
+
+  /**
+   * An order the venue has working while its account or profile is HALTED — its submit was in flight when the halt
+   * came, or it was UNKNOWN and turned out to exist — is cancelled as soon as that is known.
+   */
+  private void cancelIfHalted(LiveAccount live, String orderId) {
+    Order order = live.account.order(orderId).orElse(null);
+    if (order == null || !halted(live, order)) return;
+    if (Set.of(OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED, OrderStatus.RECONCILE_REQUIRED).contains(order.status())
+        && !inflightPlacements.containsKey(orderId)) {
+      cancel(live, orderId, EventSource.REST, "trading HALTED by operator", null)
+          .onFailure(e -> log.warn("Halt could not cancel {}: {}", orderId, e.getMessage()));
+    }
+  }
+
   private static int statusOf(JsonObject order) { return "UNKNOWN".equals(order.getString("status")) ? 202 : 201; }
 
   private static JsonObject outbox(String action, Instant at) {
@@ -483,11 +516,16 @@ public final class TradingVerticle extends VerticleBase {
         catchUp(live);
         return persist(live, Set.of(orderId), settled(live, orderId), null);
       }
+      if (halted(live, order)) {
+        // Proven absent, and trading stopped since: the intent is dropped, not sent.
+        apply(live, orderId, new VenueReport.Rejected("not resubmitted: trading is HALTED"), EventSource.VENUE, Instant.now());
+        return persist(live, Set.of(orderId), settled(live, orderId), null);
+      }
       return venue.submit(venueOrder(order)).compose(resubmitted -> {
         applyState(live, orderId, resubmitted, EventSource.VENUE, Instant.now());
         return persist(live, Set.of(orderId), settled(live, orderId), null);
       });
-    }).onFailure(e -> {
+    }).onSuccess(v -> cancelIfHalted(live, orderId)).onFailure(e -> {
       if (attempt < UNKNOWN_RETRIES) {
         vertx.setTimer(UNKNOWN_RETRY_MS * (1L << attempt), t -> resolveUnknown(live, orderId, attempt + 1));
       } else {
@@ -927,6 +965,13 @@ public final class TradingVerticle extends VerticleBase {
           if (before == OrderStatus.PENDING_NEW) {
             apply(live, orderId, new VenueReport.TimedOut("not at the venue after a restart"), EventSource.RECONCILIATION, now);
           }
+          if (halted(live, order)) {
+            // Trading stopped since the order was placed: a proven-absent intent is dropped, never sent now.
+            apply(live, orderId, new VenueReport.Rejected("not submitted: trading is HALTED"), EventSource.RECONCILIATION, now);
+            found(Discrepancy.LOCAL_ORDER_UNKNOWN_AT_VENUE, orderId, before + " here, absent at the venue", true,
+                "rejected (trading HALTED, not submitted)");
+            return persist(live, Set.of(orderId), settled(live, orderId), runId);
+          }
           return venue.submit(venueOrder(order)).transform(ar -> {
             if (ar.succeeded()) {
               applyState(live, orderId, ar.result(), EventSource.RECONCILIATION, Instant.now());
@@ -1103,8 +1148,10 @@ public final class TradingVerticle extends VerticleBase {
   private void strategyRefused(LiveAccount live, StrategySignal signal, Throwable e) {
     syncToPosition(live, signal);
     refusedUntil.put(signal.profileId(), System.nanoTime() + STRATEGY_REFUSAL_PAUSE_NANOS);
-    vertx.eventBus().publish(Addresses.trading(live.tenantId, "alerts"), new JsonObject().put("accountId", live.accountId)
-        .put("profileId", signal.profileId()).put("kind", "strategy_order_refused").put("message", e.getMessage()));
+    live.alert(new JsonObject().put("profileId", signal.profileId()).put("kind", "strategy_order_refused")
+        .put("message", e.getMessage()));
+    persist(live, Set.of(), List.of(), null)
+        .onFailure(x -> log.warn("Alert for profile {} not published: {}", signal.profileId(), x.getMessage()));
   }
 
   private void syncToPosition(LiveAccount live, StrategySignal signal) {
@@ -1154,8 +1201,11 @@ public final class TradingVerticle extends VerticleBase {
         // A profile's or an account's own switch to HALTED cancels its working orders too.
         boolean ownHalt = control.effective(live.accountId, order.profileId()) == TradingState.HALTED
             && previous.effective(live.accountId, order.profileId()) != TradingState.HALTED;
+        // A submit still in flight, or an UNKNOWN order, is not known to be at the venue yet: cancelIfHalted takes it
+        // when its answer or lookup comes.
         if ((globalHalt || ownHalt) && OrderStatus.canTransition(order.status(), OrderStatus.PENDING_CANCEL)
-            && order.status() != OrderStatus.PENDING_CANCEL) {
+            && order.status() != OrderStatus.PENDING_CANCEL && order.status() != OrderStatus.UNKNOWN
+            && !inflightPlacements.containsKey(order.id())) {
           cancel(live, order.id(), EventSource.REST, "trading HALTED by operator", json.getString("requestId"))
               .onFailure(e -> log.warn("Halt could not cancel {}: {}", order.id(), e.getMessage()));
         }

@@ -8,7 +8,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -106,14 +105,26 @@ public final class VenueClient implements Venue {
 
   @Override
   public Future<VenueOrderState> submit(VenueOrder order) {
-    return send(HttpMethod.POST, "/orders", VenueJson.order(order), true)
-        .map(r -> VenueJson.stateFromJson(json(r)));
+    return send(HttpMethod.POST, "/orders", VenueJson.order(order), true).map(r -> mutationAnswer(r, "POST /orders"));
   }
 
   @Override
   public Future<VenueOrderState> cancel(String accountId, String clientOrderId) {
     return send(HttpMethod.DELETE, orderPath(accountId, clientOrderId), null, true)
-        .map(r -> VenueJson.stateFromJson(json(r)));
+        .map(r -> mutationAnswer(r, "DELETE " + orderPath(accountId, clientOrderId)));
+  }
+
+  /**
+   * The venue's answer to a submit or cancel. A 2xx the client cannot read does not say the request failed: the
+   * venue did something, so the outcome is unknown (resolved by lookup), never "rejected".
+   */
+  private static VenueOrderState mutationAnswer(HttpResponse<Buffer> r, String what) {
+    try {
+      return VenueJson.stateFromJson(r.bodyAsJsonObject());
+    } catch (RuntimeException e) {
+      throw new BourseException(ErrorCode.EXT_VENUE_TIMEOUT, "venue answered " + what + " with a body that cannot be"
+          + " read; the outcome is unknown", null, e);
+    }
   }
 
   @Override
@@ -225,9 +236,11 @@ public final class VenueClient implements Venue {
       return new BourseException(ErrorCode.EXT_VENUE_UNAVAILABLE, "venue at " + host + ":" + port
           + " is unreachable (" + e.getMessage() + "); " + what + " was not sent", null, e);
     }
-    if (e instanceof HttpClosedException && mutating) {
-      return new BourseException(ErrorCode.EXT_VENUE_TIMEOUT, "connection closed before the venue answered " + what
-          + "; the outcome is unknown", null, e);
+    if (mutating) {
+      // Only a refused connection proves the request never reached the venue; after anything else (closed, reset,
+      // broken pipe half-way through) the venue may have acted on it.
+      return new BourseException(ErrorCode.EXT_VENUE_TIMEOUT, "venue request " + what + " failed before its answer ("
+          + e + "); the outcome is unknown", null, e);
     }
     return new BourseException(ErrorCode.EXT_VENUE_UNAVAILABLE, "venue request " + what + " failed: " + e, null, e);
   }

@@ -66,7 +66,15 @@ class AccountWriterTest {
     assertThat(first.failed()).isTrue();
     assertThat(queued.failed()).isTrue();
     assertThat(batches).hasSize(1);
+    // The writer is spent: a late write (a callback still holding the dropped account) never reaches the store.
+    assertThat(writer.write(List.of(doc("account", 3))).failed()).isTrue();
+    assertThat(batches).hasSize(1);
+  }
+
+  @Test
+  void aCommandLargerThanABatchIsRefused() {
     assertThat(writer.write(List.of(doc("z", 1), doc("y", 1), doc("w", 1), doc("v", 1), doc("u", 1), doc("t", 1)))
         .failed()).isTrue();
+    assertThat(batches).isEmpty();
   }
 }

@@ -104,6 +104,12 @@ class StrategyProfileTest {
     assertThat(alerts).hasSizeLessThanOrEqualTo(2);
     assertThat(alerts.get(0).getString("kind")).isEqualTo("strategy_order_refused");
     assertThat(alerts.get(0).getString("profileId")).isEqualTo(id);
+    // Numbered like every trading event of the account, and durable: a snapshot taken now is at or past it.
+    String accountId = TradingTestKit.accountOf(token, api);
+    assertThat(alerts.get(0).getString("accountId")).isEqualTo(accountId);
+    assertThat(alerts.get(0).getLong("sequence")).isPositive();
+    assertThat(api.get("/api/v1/accounts/" + accountId + "/snapshot", token).bodyAsJsonObject().getLong("sequence"))
+        .isGreaterThanOrEqualTo(alerts.get(alerts.size() - 1).getLong("sequence"));
     assertThat(strategyOrders(token, id)).isEmpty();
   }
 
@@ -114,7 +120,38 @@ class StrategyProfileTest {
     assertThat(demo.getString("symbol")).isEqualTo("BTC-USD");
     // An EMA 5/20 crossover on a 400 ticks/s simulated feed crosses within seconds.
     kit.await(() -> api.get("/api/v1/orders?limit=200", admin),
-        r -> strategyOrders(admin, DemoStrategy.PROFILE_ID).size() >= 1, Duration.ofSeconds(90));
+        r -> strategyOrders(admin, DemoStrategy.PROFILE_ID).stream().map(o -> (JsonObject) o)
+            .anyMatch(o -> "FILLED".equals(o.getString("status"))), Duration.ofSeconds(90));
+    // Its trades are the account's: a fill, a position (or a round trip's realized PnL), a ledger summing to zero.
+    String accountId = TradingTestKit.accountOf(admin, api);
+    JsonObject order = strategyOrders(admin, DemoStrategy.PROFILE_ID).stream().map(o -> (JsonObject) o)
+        .filter(o -> "FILLED".equals(o.getString("status"))).findFirst().orElseThrow();
+    assertThat(api.get("/api/v1/fills?orderId=" + order.getString("id"), admin).bodyAsJsonObject().getJsonArray("items"))
+        .isNotEmpty();
+    assertThat(api.get("/api/v1/orders/" + order.getString("id") + "/history", admin).bodyAsJsonObject()
+        .getJsonArray("items").stream().map(e -> ((JsonObject) e).getString("source"))).contains("STRATEGY");
+    assertThat(kit.ledgerSums(admin, accountId).get("USD")).isEqualByComparingTo("0");
+  }
+
+  @Test
+  void aProfilesKillSwitchStateIsVisibleOnlyToItsTenantAndOperators() {
+    String owner = kit.newTrader(admin, "trader");
+    String other = kit.newTrader(admin, "trader");
+    String id = api.post("/api/v1/profiles", owner, fastCrossover("SOL-USD").put("enabled", false)).bodyAsJsonObject()
+        .getString("id");
+    HttpResponse<Buffer> halted = api.request(io.vertx.core.http.HttpMethod.PUT, "/api/v1/trading/control", owner)
+        .sendJsonObject(new JsonObject().put("state", "HALTED").put("profileId", id)).await();
+    assertThat(halted.statusCode()).as(halted.bodyAsString()).isEqualTo(200);
+    assertThat(halted.bodyAsJsonObject().getJsonObject("profiles").getString(id)).isEqualTo("HALTED");
+    assertThat(api.get("/api/v1/trading/control", owner).bodyAsJsonObject().getJsonObject("profiles").getString(id))
+        .isEqualTo("HALTED");
+    assertThat(api.get("/api/v1/trading/control", other).bodyAsJsonObject().getJsonObject("profiles").containsKey(id))
+        .as("another tenant does not learn the profile id").isFalse();
+    assertThat(api.get("/api/v1/trading/control", admin).bodyAsJsonObject().getJsonObject("profiles").getString(id))
+        .as("operators see every profile").isEqualTo("HALTED");
+    HttpResponse<Buffer> foreign = api.request(io.vertx.core.http.HttpMethod.PUT, "/api/v1/trading/control", other)
+        .sendJsonObject(new JsonObject().put("state", "ACTIVE").put("profileId", id)).await();
+    assertThat(foreign.statusCode()).as("nor can it change it").isEqualTo(404);
   }
 
   @Test

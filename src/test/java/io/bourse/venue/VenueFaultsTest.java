@@ -76,6 +76,30 @@ class VenueFaultsTest {
   }
 
   @Test
+  void aSubmitOrCancelWhoseAnswerIsGarbledOrCutIsUnknownNotRejected(Vertx vertx) {
+    // A "venue" that acts on requests but answers a 2xx nobody can read, and one that resets the connection once it
+    // has read the request: in both cases the venue may have the order, so the outcome is unknown (EXT_001).
+    io.vertx.core.http.HttpServer garbled = await(vertx.createHttpServer()
+        .requestHandler(req -> req.body().onSuccess(b -> req.response().setStatusCode(201).end("accepted!")))
+        .listen(0, "127.0.0.1"));
+    io.vertx.core.net.NetServer resetting = await(vertx.createNetServer()
+        .connectHandler(socket -> socket.handler(bytes -> socket.close())).listen(0, "127.0.0.1"));
+    VenueConfig.Client client = withTimeout(VenueConfig.defaults(), 2_000).client();
+    for (int port : new int[] {garbled.actualPort(), resetting.actualPort()}) {
+      VenueClient venue = VenueClient.create(vertx, "http://127.0.0.1:" + port, client);
+      try {
+        assertThat(failure(venue.submit(market("g1", Side.BUY, "1", TimeInForce.GTC))).code()).as("submit via %d", port)
+            .isEqualTo(ErrorCode.EXT_VENUE_TIMEOUT);
+        assertThat(failure(venue.cancel(ACC, "g1")).code()).as("cancel via %d", port).isEqualTo(ErrorCode.EXT_VENUE_TIMEOUT);
+      } finally {
+        await(venue.close());
+      }
+    }
+    await(garbled.close());
+    await(resetting.close());
+  }
+
+  @Test
   void aVenueThatIsNotThereFailsWithExt002(Vertx vertx) {
     int port = FreePorts.next();
     VenueClient client = VenueClient.create(vertx, "http://127.0.0.1:" + port,

@@ -29,7 +29,9 @@ public enum OrderStatus {
     ALLOWED.put(PENDING_CANCEL, EnumSet.of(PENDING_CANCEL, NEW, PARTIALLY_FILLED, FILLED, CANCELED, EXPIRED, UNKNOWN,
         RECONCILE_REQUIRED));
     ALLOWED.put(UNKNOWN, EnumSet.of(NEW, PARTIALLY_FILLED, FILLED, CANCELED, REJECTED, EXPIRED, RECONCILE_REQUIRED));
-    ALLOWED.put(RECONCILE_REQUIRED, EnumSet.of(NEW, PARTIALLY_FILLED, FILLED, CANCELED, REJECTED, EXPIRED, RECONCILE_REQUIRED));
+    // A flagged order may still work at the venue: a cancel (the client's, or a HALT's) asks it, and its answer settles.
+    ALLOWED.put(RECONCILE_REQUIRED, EnumSet.of(NEW, PARTIALLY_FILLED, FILLED, PENDING_CANCEL, CANCELED, REJECTED, EXPIRED,
+        RECONCILE_REQUIRED));
     for (OrderStatus terminal : EnumSet.of(FILLED, CANCELED, REJECTED, EXPIRED)) {
       ALLOWED.put(terminal, EnumSet.noneOf(OrderStatus.class));
     }

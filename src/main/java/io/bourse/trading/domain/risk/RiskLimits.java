@@ -5,7 +5,8 @@ import java.time.Duration;
 
 /**
  * Configurable pre-trade limits; a null component means "no limit", so an account or profile lists only what it
- * restricts. {@link #overriddenBy} layers a profile's limits over its account's.
+ * restricts. {@link #tightenedBy} layers more specific limits (an account's, a profile's) over general ones: they can
+ * only make a limit stricter, never lift what the operator configured above them.
  *
  * @param maxOrderNotional largest quantity × price of one order, in the quote currency
  * @param maxPositionQuantity largest absolute position, counting what open orders could still add
@@ -26,17 +27,22 @@ public record RiskLimits(
 
   public static final RiskLimits UNLIMITED = new RiskLimits(null, null, null, null, null, null, null);
 
-  public RiskLimits overriddenBy(RiskLimits specific) {
+  /** Each limit the stricter (smaller) of the two; a limit either side leaves unset is the other side's. */
+  public RiskLimits tightenedBy(RiskLimits specific) {
     if (specific == null) return this;
     return new RiskLimits(
-        pick(specific.maxOrderNotional, maxOrderNotional),
-        pick(specific.maxPositionQuantity, maxPositionQuantity),
-        pick(specific.priceBandFraction, priceBandFraction),
-        pick(specific.maxOpenOrders, maxOpenOrders),
-        pick(specific.maxOrdersPerMinute, maxOrdersPerMinute),
-        pick(specific.dailyLossLimit, dailyLossLimit),
-        pick(specific.maxMarketDataAge, maxMarketDataAge));
+        stricter(specific.maxOrderNotional, maxOrderNotional),
+        stricter(specific.maxPositionQuantity, maxPositionQuantity),
+        stricter(specific.priceBandFraction, priceBandFraction),
+        stricter(specific.maxOpenOrders, maxOpenOrders),
+        stricter(specific.maxOrdersPerMinute, maxOrdersPerMinute),
+        stricter(specific.dailyLossLimit, dailyLossLimit),
+        stricter(specific.maxMarketDataAge, maxMarketDataAge));
   }
 
-  private static <T> T pick(T specific, T general) { return specific != null ? specific : general; }
+  private static <T extends Comparable<? super T>> T stricter(T specific, T general) {
+    if (specific == null) return general;
+    if (general == null) return specific;
+    return specific.compareTo(general) < 0 ? specific : general;
+  }
 }

@@ -210,12 +210,16 @@ class RiskRulesTest {
   }
 
   @Test
-  void profileLimitsOverrideOnlyWhatTheySet() {
-    RiskLimits account = new RiskLimits(d("1000"), d("5"), null, 10, null, null, null);
-    RiskLimits merged = account.overriddenBy(new RiskLimits(d("200"), null, null, null, 3, null, null));
+  void profileLimitsTightenWhatTheySetAndNeverLiftTheAccountsLimits() {
+    RiskLimits account = new RiskLimits(d("1000"), d("5"), d("0.05"), 10, null, d("500"), java.time.Duration.ofSeconds(30));
+    RiskLimits merged = account.tightenedBy(new RiskLimits(d("200"), d("50"), null, null, 3, d("1000000"),
+        java.time.Duration.ofSeconds(5)));
     assertThat(merged.maxOrderNotional()).isEqualByComparingTo("200");
-    assertThat(merged.maxPositionQuantity()).isEqualByComparingTo("5");
+    assertThat(merged.maxPositionQuantity()).as("a profile cannot lift the account's limit").isEqualByComparingTo("5");
+    assertThat(merged.priceBandFraction()).isEqualByComparingTo("0.05");
     assertThat(merged.maxOpenOrders()).isEqualTo(10);
     assertThat(merged.maxOrdersPerMinute()).isEqualTo(3);
+    assertThat(merged.dailyLossLimit()).isEqualByComparingTo("500");
+    assertThat(merged.maxMarketDataAge()).isEqualTo(java.time.Duration.ofSeconds(5));
   }
 }
