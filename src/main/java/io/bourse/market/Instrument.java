@@ -4,11 +4,17 @@ import java.math.BigDecimal;
 import java.util.Objects;
 
 /**
- * A tradable instrument. Increments are exact decimals: a price is valid when it is a multiple of {@code tickSize},
- * a quantity when it is a multiple of {@code lotSize}.
+ * An instrument. Increments are exact decimals: a price is valid when it is a multiple of {@code tickSize}, a quantity
+ * when it is a multiple of {@code lotSize}. {@code tradable} false (a suspended listing) keeps its market data flowing
+ * and refuses orders ({@code ERR_ORD_005}).
  */
 public record Instrument(String symbol, AssetClass assetClass, String quoteCurrency, BigDecimal tickSize,
-                         BigDecimal lotSize, BigDecimal minNotional, TradingSession session) {
+                         BigDecimal lotSize, BigDecimal minNotional, TradingSession session, boolean tradable) {
+
+  public Instrument(String symbol, AssetClass assetClass, String quoteCurrency, BigDecimal tickSize, BigDecimal lotSize,
+                    BigDecimal minNotional, TradingSession session) {
+    this(symbol, assetClass, quoteCurrency, tickSize, lotSize, minNotional, session, true);
+  }
 
   public Instrument {
     Objects.requireNonNull(symbol, "symbol");

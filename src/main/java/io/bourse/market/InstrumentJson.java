@@ -57,7 +57,7 @@ public final class InstrumentJson {
   public static Instrument fromJson(JsonObject o) {
     return new Instrument(o.getString("symbol"), AssetClass.parse(o.getString("assetClass")),
         o.getString("quoteCurrency"), dec(o, "tickSize"), dec(o, "lotSize"), dec(o, "minNotional"),
-        session(o.getJsonObject("session")));
+        session(o.getJsonObject("session")), o.getBoolean("tradable", true));
   }
 
   public static JsonObject toJson(Instrument i) {
@@ -68,6 +68,7 @@ public final class InstrumentJson {
         .put("tickSize", i.tickSize().toPlainString())
         .put("lotSize", i.lotSize().toPlainString())
         .put("minNotional", i.minNotional().toPlainString())
+        .put("tradable", i.tradable())
         .put("session", sessionJson(i.session()));
   }
 

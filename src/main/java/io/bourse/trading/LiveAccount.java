@@ -46,6 +46,8 @@ final class LiveAccount {
   /** Venue execution sequence up to which reconciliation has verified every execution against local state. */
   long reconSequence;
   long entryNumber;
+  /** The operator's limits for this account: they replace the configured defaults where set. */
+  io.bourse.trading.domain.risk.RiskLimits limits;
   private final Map<String, Integer> collectedHistory = new HashMap<>();
   private final List<JsonObject> pendingAlerts = new ArrayList<>();
   /**
@@ -78,6 +80,7 @@ final class LiveAccount {
     this.venueSequence = accountDoc.getLong("venueSequence", 0L);
     this.reconSequence = accountDoc.getLong("reconSequence", 0L);
     this.entryNumber = accountDoc.getLong("entryNumber", 0L);
+    this.limits = TradingJson.limitsFrom(accountDoc.getJsonObject("limits"));
     for (Order order : account.orders()) collectedHistory.put(order.id(), account.historySize(order.id()));
   }
 
@@ -241,7 +244,7 @@ final class LiveAccount {
         .put("balances", TradingStore.balancesJson(account.ledger().balances()))
         .put("nextPosting", account.ledger().nextPosting()).put("entryNumber", entryNumber)
         .put("eventSequence", eventSequence).put("venueSequence", venueSequence).put("reconSequence", reconSequence)
-        .put("realizedByDay", realized).put("createdAt", createdAt.toString());
+        .put("realizedByDay", realized).put("limits", TradingJson.limits(limits)).put("createdAt", createdAt.toString());
   }
 
   /** The account as REST shows it: per currency available, reserved and equity (cash plus positions at the mark). */

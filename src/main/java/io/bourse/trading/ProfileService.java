@@ -119,11 +119,9 @@ public final class ProfileService {
     }
   }
 
-  /** Limits a profile adds on top of its account's (null fields: the account's limit applies). */
+  /** Limits a profile adds on top of its account's (null fields: the account's limit applies; set ones only tighten). */
   public static RiskLimits limits(JsonObject p) {
-    JsonObject l = p.getJsonObject("limits", new JsonObject());
-    return new RiskLimits(dec(l, "maxOrderNotional"), dec(l, "maxPositionQuantity"), null, null,
-        l.getInteger("maxOrdersPerMinute"), dec(l, "dailyLossLimit"), null);
+    return TradingJson.limitsFrom(p.getJsonObject("limits", new JsonObject()));
   }
 
   private static BigDecimal dec(JsonObject o, String key) {

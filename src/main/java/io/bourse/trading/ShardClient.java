@@ -29,6 +29,19 @@ public final class ShardClient {
         cmd, options).compose(reply -> failureOf(reply.body()));
   }
 
+  /**
+   * An operator's command on any tenant's account: it carries the account's own tenant, so the shard's ownership check
+   * holds (the caller's operator rights were checked by the REST layer). An id that names no paper account is a 404.
+   */
+  public Future<JsonObject> sendAsOperator(Principal operator, String action, String accountId, JsonObject cmd) {
+    String tenantId = TradingVerticle.tenantOf(accountId);
+    if (tenantId == null) return Future.failedFuture(new BourseException(ErrorCode.NOT_FOUND_RESOURCE, "No account " + accountId));
+    cmd.put("action", action).put("tenantId", tenantId).put("userId", operator.userId())
+        .put("accountId", accountId).put("requestId", RequestContext.current());
+    return vertx.eventBus().<JsonObject>request(Addresses.tradingCommand(TradingVerticle.shardOf(accountId, shards)),
+        cmd, options).compose(reply -> failureOf(reply.body()));
+  }
+
   /** The reply itself, or the failure it carries as {"error": {"code", "message"}}. */
   static Future<JsonObject> failureOf(JsonObject body) {
     JsonObject error = body.getJsonObject("error");

@@ -63,6 +63,8 @@ public final class TradingArea implements ApiArea {
     builder.getRoute("getAccountSnapshot").addHandler(ctx -> forward(ctx, "snapshot", pathAccount(ctx)));
     builder.getRoute("listPositions").addHandler(ctx -> forward(ctx, "positions", queryAccount(ctx)));
     builder.getRoute("listLedger").addHandler(this::listLedger);
+    builder.getRoute("getAccountLimits").addHandler(this::getAccountLimits);
+    builder.getRoute("putAccountLimits").addHandler(this::putAccountLimits);
     builder.getRoute("placeOrder").addHandler(this::placeOrder);
     builder.getRoute("listOrders").addHandler(this::listOrders);
     builder.getRoute("getOrder").addHandler(this::getOrder);
@@ -92,6 +94,25 @@ public final class TradingArea implements ApiArea {
       throw new BourseException(ErrorCode.NOT_FOUND_RESOURCE, "No account " + accountId);
     }
     return accountId;
+  }
+
+  private boolean isOperator(Principal p) { return p.hasAtLeast(Role.ADMIN) && p.tenantId().equals(operatorTenant); }
+
+  /** The account's risk limits: the operator's for it, the configured defaults, and what applies. */
+  private void getAccountLimits(RoutingContext ctx) {
+    Principal p = AuthArea.principal(ctx);
+    (isOperator(p) ? shardClient.sendAsOperator(p, "limits", ctx.pathParam("id"), new JsonObject())
+        : command(ctx, "limits", pathAccount(ctx), new JsonObject())).onSuccess(ctx::json).onFailure(ctx::fail);
+  }
+
+  /** Operators set an account's limits (they replace the defaults where set; null or absent: the default applies). */
+  private void putAccountLimits(RoutingContext ctx) {
+    Principal p = AuthArea.principal(ctx);
+    if (!isOperator(p)) throw new BourseException(ErrorCode.AUTH_FORBIDDEN, "Only an operator may set an account's limits");
+    JsonObject body = ctx.body().asJsonObject();
+    shardClient.sendAsOperator(p, "setLimits", ctx.pathParam("id"), new JsonObject()
+            .put("limits", body.getJsonObject("limits")).put("reason", body.getString("reason")))
+        .onSuccess(ctx::json).onFailure(ctx::fail);
   }
 
   private void forward(RoutingContext ctx, String action, String accountId) {

@@ -124,6 +124,29 @@ public final class TradingJson {
         j.getString("orderId"), Instant.parse(j.getString("createdAt")));
   }
 
+  /** Risk limits as JSON: only the limits that are set, decimals as strings, the data age in milliseconds. */
+  public static JsonObject limits(io.bourse.trading.domain.risk.RiskLimits l) {
+    JsonObject json = new JsonObject();
+    if (l == null) return json;
+    if (l.maxOrderNotional() != null) json.put("maxOrderNotional", plain(l.maxOrderNotional()));
+    if (l.maxPositionQuantity() != null) json.put("maxPositionQuantity", plain(l.maxPositionQuantity()));
+    if (l.priceBandFraction() != null) json.put("priceBandFraction", plain(l.priceBandFraction()));
+    if (l.maxOpenOrders() != null) json.put("maxOpenOrders", l.maxOpenOrders());
+    if (l.maxOrdersPerMinute() != null) json.put("maxOrdersPerMinute", l.maxOrdersPerMinute());
+    if (l.dailyLossLimit() != null) json.put("dailyLossLimit", plain(l.dailyLossLimit()));
+    if (l.maxMarketDataAge() != null) json.put("maxMarketDataAgeMs", l.maxMarketDataAge().toMillis());
+    return json;
+  }
+
+  /** Reads what {@link #limits} wrote, or a request body the contract has checked (absent or null: not set). */
+  public static io.bourse.trading.domain.risk.RiskLimits limitsFrom(JsonObject json) {
+    if (json == null) return io.bourse.trading.domain.risk.RiskLimits.UNLIMITED;
+    Long age = json.getLong("maxMarketDataAgeMs");
+    return new io.bourse.trading.domain.risk.RiskLimits(dec(json, "maxOrderNotional"), dec(json, "maxPositionQuantity"),
+        dec(json, "priceBandFraction"), json.getInteger("maxOpenOrders"), json.getInteger("maxOrdersPerMinute"),
+        dec(json, "dailyLossLimit"), age == null ? null : java.time.Duration.ofMillis(age));
+  }
+
   /**
    * The store reserves the body field {@code id}: stored forms keep the value under {@code idField} instead, and
    * {@link #fromStore} puts it back, so REST shows the same shape as the bridge.

@@ -106,6 +106,11 @@ public final class TradingVerticle extends VerticleBase {
 
   public static String accountIdFor(String tenantId) { return "PA-" + tenantId; }
 
+  /** The tenant of a paper account id, or null if the id names none. */
+  public static String tenantOf(String accountId) {
+    return accountId != null && accountId.startsWith("PA-") && accountId.length() > 3 ? accountId.substring(3) : null;
+  }
+
   @Override
   public Future<?> start() {
     return TradingQueries.loadCatalogue(store.documents()).compose(c -> {
@@ -175,6 +180,8 @@ public final class TradingVerticle extends VerticleBase {
         case "snapshot" -> ownedAccount(cmd, true).map(this::snapshot);
         case "positions" -> ownedAccount(cmd, true).map(this::positions);
         case "place" -> ownedAccount(cmd, true).compose(live -> place(live, cmd));
+        case "limits" -> ownedAccount(cmd, true).map(this::limitsView);
+        case "setLimits" -> ownedAccount(cmd, false).compose(live -> setLimits(live, cmd));
         case "reconcile" -> reconcile(cmd);
         case "cancel" -> ownedAccount(cmd, false).compose(live -> cancel(live, cmd.getString("orderId"),
             EventSource.REST, "canceled by client", cmd.getString("requestId")).map(o -> reply(200, o)));
@@ -290,6 +297,41 @@ public final class TradingVerticle extends VerticleBase {
 
   // --- Placing -----------------------------------------------------------------------------------------------------
 
+  /** The configured defaults, replaced by the operator's limits for the account, tightened by the profile's. */
+  private RiskLimits limitsOf(LiveAccount live, String profileId) {
+    RiskLimits account = config.limits().overriddenBy(live.limits);
+    return profileId == null ? account : account.tightenedBy(profileLimits.get(profileId));
+  }
+
+  private JsonObject limitsView(LiveAccount live) {
+    return new JsonObject().put("accountId", live.accountId).put("limits", TradingJson.limits(live.limits))
+        .put("defaults", TradingJson.limits(config.limits())).put("effective", TradingJson.limits(limitsOf(live, null)));
+  }
+
+  /** An operator sets the account's limits, through its single writer, audited in the same batch. */
+  private Future<JsonObject> setLimits(LiveAccount live, JsonObject cmd) {
+    JsonObject requested = cmd.getJsonObject("limits", new JsonObject());
+    RiskLimits next = TradingJson.limitsFrom(requested);
+    JsonArray problems = new JsonArray();
+    for (String key : requested.fieldNames()) {
+      Object value = requested.getValue(key);
+      boolean positive = value == null || (value instanceof Number n ? n.longValue() > 0 : new BigDecimal((String) value).signum() > 0);
+      if (!positive) problems.add(BourseException.detail("limits." + key, "must be greater than zero"));
+    }
+    if (!problems.isEmpty()) {
+      return Future.failedFuture(new BourseException(ErrorCode.VAL_SCHEMA, "Limits must be greater than zero", problems));
+    }
+    Instant now = Instant.now();
+    JsonObject audit = new JsonObject().put(TradingStore.DOC_TYPE, "audit").put("action", "account.limits")
+        .put("previous", TradingJson.limits(live.limits)).put("limits", TradingJson.limits(next))
+        .put("userId", cmd.getString("userId")).put("reason", cmd.getString("reason"))
+        .put("requestId", cmd.getString("requestId")).put("at", now.toString());
+    live.limits = next;
+    return persist(live, Set.of(), List.of(BatchOperation.create(Document.of(live.accountId,
+        "audit:" + now + ":" + java.util.UUID.randomUUID(), audit))), cmd.getString("requestId"))
+        .map(v -> limitsView(live));
+  }
+
   private Future<JsonObject> place(LiveAccount live, JsonObject cmd) {
     PlaceOrder command = TradingQueries.placeOrder(live.accountId, cmd, EventSource.REST);
     return placeCommand(live, command, cmd.getString("requestHash"), cmd.getString("requestId"));
@@ -366,8 +408,7 @@ public final class TradingVerticle extends VerticleBase {
     InstrumentSpec spec = spec(command.symbol());
     BigDecimal last = lastPrice.get(command.symbol());
     TradingState state = control.effective(live.accountId, command.profileId());
-    RiskLimits limits = command.profileId() == null ? config.limits()
-        : config.limits().tightenedBy(profileLimits.get(command.profileId()));
+    RiskLimits limits = limitsOf(live, command.profileId());
     RiskCheck check = RiskCheck.of(live.account, command, spec, state, this::sessionOpen, last,
         lastPriceAt.get(command.symbol()), now, lastPrice::get, limits);
     risk.enforce(check);
@@ -499,7 +540,7 @@ public final class TradingVerticle extends VerticleBase {
 
   private InstrumentSpec spec(String symbol) {
     return catalogue.find(symbol).map(i -> new InstrumentSpec(i.symbol(), i.quoteCurrency(), i.tickSize(), i.lotSize(),
-        i.minNotional(), true)).orElse(null);
+        i.minNotional(), i.tradable())).orElse(null);
   }
 
   private boolean sessionOpen(String symbol, Instant at) {

@@ -14,7 +14,7 @@ public final class Instruments {
 
   /**
    * The seeded instruments plus CLOSED-USD, a 24/7-looking market that is shut today, yesterday and tomorrow (UTC
-   * holidays), so the session rule can be tested at any hour.
+   * holidays), so the session rule can be tested at any hour, and SUSPENDED-USD, open but not tradable.
    */
   public static Path withClosedMarket() throws Exception {
     JsonObject seed = new JsonObject(Files.readString(Path.of("conf/instruments.json")));
@@ -27,6 +27,10 @@ public final class Instruments {
             .put("close", "23:59").put("days", days).put("holidays", new JsonArray().add(today.minusDays(1).toString())
                 .add(today.toString()).add(today.plusDays(1).toString())))
         .put("simulation", new JsonObject().put("startPrice", "100.00").put("annualVolatility", 0.2)));
+    seed.getJsonArray("instruments").add(new JsonObject().put("symbol", "SUSPENDED-USD").put("assetClass", "equity")
+        .put("quoteCurrency", "USD").put("tickSize", "0.01").put("lotSize", "1").put("minNotional", "1").put("tradable", false)
+        .put("session", new JsonObject().put("type", "24/7"))
+        .put("simulation", new JsonObject().put("startPrice", "10.00").put("annualVolatility", 0.2)));
     Path file = Files.createTempFile("instruments", ".json");
     Files.writeString(file, seed.encodePrettily());
     return file;

@@ -106,6 +106,62 @@ class TradingApiTest {
   }
 
   @Test
+  void operatorsSetAnAccountsLimitsWhichReplaceTheDefaultsAndAreAudited() throws Exception {
+    String token = trader();
+    String accountId = TradingTestKit.accountOf(token, api);
+    String path = "/api/v1/accounts/" + accountId + "/limits";
+    String admin_ = "/api/v1/admin/accounts/" + accountId + "/limits";
+    JsonObject before = api.get(path, token).bodyAsJsonObject();
+    assertThat(before.getJsonObject("limits")).isEmpty();
+    assertThat(before.getJsonObject("defaults").getString("maxOrderNotional")).isEqualTo("50000");
+    assertThat(before.getJsonObject("effective").getString("maxOrderNotional")).isEqualTo("50000");
+
+    JsonObject tight = new JsonObject().put("limits", new JsonObject().put("maxOrderNotional", "100")
+        .put("maxOpenOrders", 50)).put("reason", "new client, small tickets");
+    assertThat(api.request(HttpMethod.PUT, admin_, token).sendJsonObject(tight).await().statusCode()).isEqualTo(403);
+    assertThat(api.request(HttpMethod.PUT, admin_, kit.newTrader(admin, "admin")).sendJsonObject(tight).await()
+        .statusCode()).as("a tenant's own admin is no operator").isEqualTo(403);
+    HttpResponse<Buffer> set = api.request(HttpMethod.PUT, admin_, admin).sendJsonObject(tight).await();
+    assertThat(set.statusCode()).as(set.bodyAsString()).isEqualTo(200);
+    assertThat(set.bodyAsJsonObject().getJsonObject("effective").getString("maxOrderNotional")).isEqualTo("100");
+    assertThat(set.bodyAsJsonObject().getJsonObject("effective").getInteger("maxOpenOrders")).as("looser than the default 5")
+        .isEqualTo(50);
+    assertThat(api.get(path, token).bodyAsJsonObject().getJsonObject("limits").getString("maxOrderNotional")).isEqualTo("100");
+
+    HttpResponse<Buffer> big = kit.place(token, UUID.randomUUID().toString(), market("BTC-USD", "BUY", "0.01"));
+    assertThat(big.statusCode()).isEqualTo(422);
+    assertThat(code(big)).isEqualTo("ERR_ORD_010");
+    assertThat(big.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("100");
+    JsonObject accountDoc = app.app.store().read("trading", accountId, "account").await().body();
+    assertThat(accountDoc.getJsonObject("limits").getString("maxOrderNotional")).isEqualTo("100");
+    assertThat(app.app.store().query("trading", io.bourse.store.Query.in(accountId).eq("docType", "audit").build()).await()
+        .items()).anySatisfy(d -> {
+          assertThat(d.body().getString("action")).isEqualTo("account.limits");
+          assertThat(d.body().getString("reason")).isEqualTo("new client, small tickets");
+        });
+
+    // Back to the default with null; bad input changes nothing.
+    for (JsonObject bad : List.of(new JsonObject().put("limits", new JsonObject().put("maxOrderNotional", "-1")),
+        new JsonObject().put("limits", new JsonObject().put("maxOrderNotional", "0")),
+        new JsonObject().put("limits", new JsonObject().put("leverage", "10")),
+        new JsonObject().put("limits", new JsonObject().put("maxOpenOrders", 0)),
+        new JsonObject())) {
+      HttpResponse<Buffer> r = api.request(HttpMethod.PUT, admin_, admin).sendJsonObject(bad).await();
+      assertThat(r.statusCode()).as(bad.encode()).isEqualTo(400);
+      assertThat(code(r)).startsWith("ERR_VAL_");
+    }
+    assertThat(api.get(path, token).bodyAsJsonObject().getJsonObject("limits").getString("maxOrderNotional")).isEqualTo("100");
+    HttpResponse<Buffer> reset = api.request(HttpMethod.PUT, admin_, admin).sendJsonObject(new JsonObject()
+        .put("limits", new JsonObject().putNull("maxOrderNotional"))).await();
+    assertThat(reset.bodyAsJsonObject().getJsonObject("effective").getString("maxOrderNotional")).isEqualTo("50000");
+    for (String unknown : List.of("PA-no-such-tenant", "not-an-account")) {
+      assertThat(api.request(HttpMethod.PUT, "/api/v1/admin/accounts/" + unknown + "/limits", admin).sendJsonObject(tight)
+          .await().statusCode()).as(unknown).isEqualTo(404);
+    }
+    assertThat(api.get(path, trader()).statusCode()).as("another tenant's account").isEqualTo(404);
+  }
+
+  @Test
   void aMarketOrderFillsAndBooksPositionFillAndLedger() throws Exception {
     String token = trader();
     String accountId = TradingTestKit.accountOf(token, api);
@@ -246,6 +302,7 @@ class TradingApiTest {
     record Case(String code, JsonObject order) {}
     List<Case> cases = List.of(
         new Case("ERR_ORD_005", market("NOPE-USD", "BUY", "1")),
+        new Case("ERR_ORD_005", market("SUSPENDED-USD", "BUY", "1")),
         new Case("ERR_ORD_002", market("CLOSED-USD", "BUY", "1")),
         new Case("ERR_ORD_007", limit("BTC-USD", "BUY", "0.01", near.add(new BigDecimal("0.001")))),
         new Case("ERR_ORD_008", limit("BTC-USD", "BUY", "0.000001", near)),

@@ -27,6 +27,22 @@ public record RiskLimits(
 
   public static final RiskLimits UNLIMITED = new RiskLimits(null, null, null, null, null, null, null);
 
+  /**
+   * An operator's more specific limits (an account's) replace these where they are set, looser or stricter: the
+   * operator configures both layers. Use {@link #tightenedBy} for layers a trader configures.
+   */
+  public RiskLimits overriddenBy(RiskLimits specific) {
+    if (specific == null) return this;
+    return new RiskLimits(
+        specific.maxOrderNotional != null ? specific.maxOrderNotional : maxOrderNotional,
+        specific.maxPositionQuantity != null ? specific.maxPositionQuantity : maxPositionQuantity,
+        specific.priceBandFraction != null ? specific.priceBandFraction : priceBandFraction,
+        specific.maxOpenOrders != null ? specific.maxOpenOrders : maxOpenOrders,
+        specific.maxOrdersPerMinute != null ? specific.maxOrdersPerMinute : maxOrdersPerMinute,
+        specific.dailyLossLimit != null ? specific.dailyLossLimit : dailyLossLimit,
+        specific.maxMarketDataAge != null ? specific.maxMarketDataAge : maxMarketDataAge);
+  }
+
   /** Each limit the stricter (smaller) of the two; a limit either side leaves unset is the other side's. */
   public RiskLimits tightenedBy(RiskLimits specific) {
     if (specific == null) return this;
