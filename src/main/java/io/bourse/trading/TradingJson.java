@@ -33,7 +33,9 @@ public final class TradingJson {
         .put("price", plain(o.price()))
         .put("stopPrice", plain(o.stopPrice()))
         .put("timeInForce", o.timeInForce().name())
-        .put("clientOrderId", o.clientOrderId())
+        // The client's own reference if it gave one; the id sent to the venue is always venueClientOrderId.
+        .put("clientOrderId", o.clientReference() != null ? o.clientReference() : o.clientOrderId())
+        .put("venueClientOrderId", o.clientOrderId())
         .put("status", o.status().name())
         .put("filledQuantity", plain(o.filledQuantity()))
         .put("averagePrice", plain(o.averagePrice()))
@@ -45,12 +47,15 @@ public final class TradingJson {
   }
 
   public static Order orderFrom(JsonObject j) {
+    // Documents written before venueClientOrderId existed hold the venue's id as clientOrderId.
+    String shown = j.getString("clientOrderId");
+    String venueId = j.getString("venueClientOrderId", shown);
     return new Order(j.getString("id", j.getString("orderId")), j.getString("accountId"), j.getString("profileId"), j.getString("symbol"),
         Side.valueOf(j.getString("side")), OrderType.valueOf(j.getString("type")), dec(j, "quantity"),
         dec(j, "price"), dec(j, "stopPrice"), TimeInForce.valueOf(j.getString("timeInForce")),
-        j.getString("clientOrderId"), OrderStatus.valueOf(j.getString("status")), dec(j, "filledQuantity"),
+        venueId, OrderStatus.valueOf(j.getString("status")), dec(j, "filledQuantity"),
         dec(j, "averagePrice"), dec(j, "feesPaid"), Instant.parse(j.getString("createdAt")),
-        Instant.parse(j.getString("updatedAt")));
+        Instant.parse(j.getString("updatedAt")), venueId.equals(shown) ? null : shown);
   }
 
   public static JsonObject event(OrderEvent e) {

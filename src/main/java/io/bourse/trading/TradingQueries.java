@@ -75,7 +75,7 @@ final class TradingQueries {
     try {
       return new PlaceOrder(accountId, cmd.getString("profileId"), cmd.getString("symbol"),
           Side.valueOf(cmd.getString("side")), type, decimal(cmd, "quantity"), decimal(cmd, "price"),
-          decimal(cmd, "stopPrice"), tif, cmd.getString("idempotencyKey"), source);
+          decimal(cmd, "stopPrice"), tif, cmd.getString("idempotencyKey"), source, cmd.getString("clientOrderId"));
     } catch (IllegalArgumentException | NullPointerException e) {
       String field = e.getMessage() == null ? "body" : e.getMessage().split(" ")[0];
       throw new BourseException(ErrorCode.VAL_SCHEMA, "Invalid order: " + e.getMessage(),

@@ -162,6 +162,30 @@ class TradingApiTest {
   }
 
   @Test
+  void aClientsOwnOrderIdIsKeptBesideTheIdSentToTheVenue() throws Exception {
+    String token = trader();
+    String key = UUID.randomUUID().toString();
+    JsonObject body = market("BTC-USD", "BUY", "0.01").put("clientOrderId", "desk-7:ticket-42");
+    HttpResponse<Buffer> placed = kit.place(token, key, body);
+    assertThat(placed.statusCode()).as(placed.bodyAsString()).isEqualTo(201);
+    JsonObject order = placed.bodyAsJsonObject();
+    assertThat(order.getString("clientOrderId")).isEqualTo("desk-7:ticket-42");
+    assertThat(order.getString("venueClientOrderId")).hasSize(28).startsWith("bo");
+    JsonObject filled = kit.awaitOrderStatus(token, order.getString("id"), "FILLED");
+    assertThat(filled.getString("clientOrderId")).isEqualTo("desk-7:ticket-42");
+    JsonObject atVenue = io.vertx.ext.web.client.WebClient.create(app.vertx).getAbs(app.app.venueUrl() + "/accounts/"
+        + order.getString("accountId") + "/orders/" + order.getString("venueClientOrderId")).send().await().bodyAsJsonObject();
+    assertThat(atVenue.getString("status")).isEqualTo("FILLED");
+    // The same key with another reference is another request.
+    HttpResponse<Buffer> other = kit.place(token, key, body.copy().put("clientOrderId", "desk-7:ticket-43"));
+    assertThat(other.statusCode()).isEqualTo(409);
+    assertThat(code(other)).isEqualTo("ERR_CONFLICT_001");
+    // Without one, clientOrderId is the venue's id.
+    JsonObject plain = kit.placed(token, market("BTC-USD", "BUY", "0.01"));
+    assertThat(plain.getString("clientOrderId")).isEqualTo(plain.getString("venueClientOrderId"));
+  }
+
+  @Test
   void aMarketOrderFillsAndBooksPositionFillAndLedger() throws Exception {
     String token = trader();
     String accountId = TradingTestKit.accountOf(token, api);

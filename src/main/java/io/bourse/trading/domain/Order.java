@@ -27,19 +27,20 @@ public record Order(
     BigDecimal averagePrice,
     BigDecimal feesPaid,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    String clientReference) {
 
   static Order pendingNew(String id, PlaceOrder command, String clientOrderId, Instant at) {
     return new Order(id, command.accountId(), command.profileId(), command.symbol(), command.side(), command.type(),
         command.quantity(), command.price(), command.stopPrice(), command.timeInForce(), clientOrderId,
-        OrderStatus.PENDING_NEW, BigDecimal.ZERO, null, BigDecimal.ZERO, at, at);
+        OrderStatus.PENDING_NEW, BigDecimal.ZERO, null, BigDecimal.ZERO, at, at, command.clientReference());
   }
 
   public BigDecimal remainingQuantity() { return quantity.subtract(filledQuantity); }
 
   Order withStatus(OrderStatus newStatus, Instant at) {
     return new Order(id, accountId, profileId, symbol, side, type, quantity, price, stopPrice, timeInForce,
-        clientOrderId, newStatus, filledQuantity, averagePrice, feesPaid, createdAt, at);
+        clientOrderId, newStatus, filledQuantity, averagePrice, feesPaid, createdAt, at, clientReference);
   }
 
   Order withFill(BigDecimal fillQuantity, BigDecimal fillPrice, BigDecimal fee, OrderStatus newStatus, Instant at) {
@@ -47,6 +48,6 @@ public record Order(
     BigDecimal previousCost = averagePrice == null ? BigDecimal.ZERO : averagePrice.multiply(filledQuantity);
     BigDecimal newAverage = Decimals.divideForPrice(previousCost.add(fillPrice.multiply(fillQuantity)), newFilled);
     return new Order(id, accountId, profileId, symbol, side, type, quantity, price, stopPrice, timeInForce,
-        clientOrderId, newStatus, newFilled, newAverage, feesPaid.add(fee), createdAt, at);
+        clientOrderId, newStatus, newFilled, newAverage, feesPaid.add(fee), createdAt, at, clientReference);
   }
 }

@@ -22,7 +22,14 @@ public record PlaceOrder(
     BigDecimal stopPrice,
     TimeInForce timeInForce,
     String idempotencyKey,
-    EventSource source) {
+    EventSource source,
+    String clientReference) {
+
+  /** Without a client reference (strategies, tests). */
+  public PlaceOrder(String accountId, String profileId, String symbol, Side side, OrderType type, BigDecimal quantity,
+      BigDecimal price, BigDecimal stopPrice, TimeInForce timeInForce, String idempotencyKey, EventSource source) {
+    this(accountId, profileId, symbol, side, type, quantity, price, stopPrice, timeInForce, idempotencyKey, source, null);
+  }
 
   public PlaceOrder {
     Objects.requireNonNull(accountId, "accountId");
@@ -56,6 +63,6 @@ public record PlaceOrder(
 
   public PlaceOrder withProfile(String newProfileId) {
     return new PlaceOrder(accountId, newProfileId, symbol, side, type, quantity, price, stopPrice, timeInForce,
-        idempotencyKey, source);
+        idempotencyKey, source, clientReference);
   }
 }
