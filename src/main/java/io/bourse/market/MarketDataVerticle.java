@@ -445,13 +445,14 @@ public final class MarketDataVerticle extends VerticleBase {
   public Future<?> stop() {
     timers.forEach(vertx::cancelTimer);
     Future<Void> stopped = source == null ? Future.succeededFuture() : source.stop();
+    // Every step runs even when an earlier one failed (the first failure is what stop() reports).
     return stopped
-        .compose(v -> statusConsumer == null ? Future.succeededFuture() : statusConsumer.unregister())
-        .compose(v -> queries == null ? Future.succeededFuture() : queries.unregister())
-        .compose(v -> checkpoints == null ? Future.succeededFuture() : checkpoints.finalRound().otherwiseEmpty())
-        .compose(v -> writer == null ? Future.succeededFuture() : writer.close())
-        .compose(v -> deadLetters == null ? Future.succeededFuture() : deadLetters.close())
-        .compose(v -> cache instanceof RedisMarketCache r ? r.close() : Future.succeededFuture())
+        .eventually(() -> statusConsumer == null ? Future.succeededFuture() : statusConsumer.unregister())
+        .eventually(() -> queries == null ? Future.succeededFuture() : queries.unregister())
+        .eventually(() -> checkpoints == null ? Future.succeededFuture() : checkpoints.finalRound().otherwiseEmpty())
+        .eventually(() -> writer == null ? Future.succeededFuture() : writer.close())
+        .eventually(() -> deadLetters == null ? Future.succeededFuture() : deadLetters.close())
+        .eventually(() -> cache instanceof RedisMarketCache r ? r.close() : Future.succeededFuture())
         .onComplete(ar -> metrics.unbind());
   }
 }

@@ -417,6 +417,33 @@ class MarketDataKafkaTest {
   }
 
   @Test
+  void pastTheDeadLetterBoundTheConsumerPausesInsteadOfDroppingAny() throws Exception {
+    String topic = "ticks-dlt-bound";
+    kafka.createTopic(topic, 1); // no dead-letter topic yet
+    AtomicInteger published = count(Addresses.mdInternalTick("ETH-USD"));
+    deploy(topic, "g-dlt-bound", null, store, new JsonObject().put("kafka", new JsonObject()
+        .put("maxPendingDeadLetters", 1).put("deadLetterRetryMaxMs", 500)), null);
+    kafka.send(topic, "ETH-USD", List.of("poison"));
+    await("paused on the unwritten dead letter", () -> {
+      JsonObject source = verticle.status().getJsonObject("source");
+      return source.getBoolean("paused") && source.getString("pauseReason").contains("dead letters");
+    });
+    Instant t0 = base();
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < 5; i++) values.add(tick("ETH-USD", i, "3200.00", "1", t0.plusSeconds(i)));
+    kafka.send(topic, "ETH-USD", values);
+    Thread.sleep(1_500);
+    assertThat(published.get()).as("nothing consumed while paused").isZero();
+    assertThat(verticle.metrics().ingested.sum()).isEqualTo(1);
+
+    kafka.createTopic(topic + ".dlt", 1);
+    await("resumed and everything consumed", () -> published.get() == 5);
+    await("all 6 committed", () -> Long.valueOf(6).equals(committed("g-dlt-bound", topic).get(0)));
+    assertThat(kafka.readAll(topic + ".dlt", 1, Duration.ofSeconds(30))).extracting(ConsumerRecord::value).containsExactly("poison");
+    assertThat(verticle.status().getJsonObject("source").getBoolean("paused")).isFalse();
+  }
+
+  @Test
   void aDeadLetterTooLargeForItsTopicIsWrittenCutAndSaysSo() throws Exception {
     String topic = "ticks-dlt-small";
     kafka.createTopic(topic, 1);

@@ -82,6 +82,8 @@ public final class KafkaTickSource implements TickSource {
   private boolean commitAgain;
   private Future<Void> commitDone = Future.succeededFuture();
   private boolean paused;
+  /** A batch that arrived while paused, processed first when the pause ends. */
+  private ConsumerRecords<byte[], byte[]> held;
   private String pauseReason;
   private boolean stopping;
   private long lagTimer = -1;
@@ -158,6 +160,11 @@ public final class KafkaTickSource implements TickSource {
       }
       ConsumerRecords<byte[], byte[]> records = ar.result();
       if (!records.isEmpty()) {
+        if (paused) {
+          // Fetched ahead just before the pause: kept (not processed, so not committed) until it ends.
+          held = records;
+          return;
+        }
         if (pauseReason() == null) pollNext();
         onBatch(records);
       }
@@ -197,7 +204,7 @@ public final class KafkaTickSource implements TickSource {
   /** Why the source must not poll now, or null. */
   private String pauseReason() {
     if (downstreamBehind.getAsBoolean()) return "downstream behind (candle writes)";
-    if (deadLetters.pending() >= config.maxPendingDeadLetters()) {
+    if (deadLetters.pending() >= config.maxPendingDeadLetters() || deadLetters.overCharBound()) {
       return deadLetters.pending() + " dead letters waiting to be written";
     }
     return null;
@@ -248,7 +255,10 @@ public final class KafkaTickSource implements TickSource {
     if (stopping || !paused) return;
     if (pauseReason() == null) {
       paused = false;
+      ConsumerRecords<byte[], byte[]> batch = held;
+      held = null;
       pollNext();
+      if (batch != null) onBatch(batch);
     } else {
       scheduleResumeCheck();
     }

@@ -20,11 +20,13 @@ import org.slf4j.LoggerFactory;
  * probe at a time retries the oldest dead letter with a backoff ({@value #RETRY_INITIAL_MS} ms doubling to
  * {@code retryMaxMs}); the others wait instead of each tying up the producer (a send to a missing topic blocks its
  * thread for {@code max.block.ms}). When a probe succeeds the waiting ones are sent. The source pauses while more
- * than its bound are pending. Owned by the source's context.
+ * than its bound are pending, or while they hold more than {@value #MAX_PENDING_CHARS} characters of payload (a
+ * flood of large invalid messages must not exhaust the heap). Owned by the source's context.
  */
 final class PendingDeadLetters {
   private static final Logger log = LoggerFactory.getLogger(PendingDeadLetters.class);
   static final long RETRY_INITIAL_MS = 200;
+  static final long MAX_PENDING_CHARS = 32L * 1024 * 1024;
 
   private record Entry(long id, TopicPartition tp, long offset, String origin, String payload, Rejection rejection,
                        long sinceMillis) {}
@@ -39,6 +41,7 @@ final class PendingDeadLetters {
   private final TreeMap<Long, Entry> unsent = new TreeMap<>();
   private long nextId;
   private int count;
+  private long chars;
   private boolean failing;
   private long backoffMs;
   private long retryTimer = -1;
@@ -60,7 +63,13 @@ final class PendingDeadLetters {
     Entry e = new Entry(nextId++, tp, offset, origin, payload, rejection, System.currentTimeMillis());
     // A partition handed back after a rebalance redelivers the same offset: the newer entry replaces the older one.
     Entry replaced = byPartition.computeIfAbsent(tp, k -> new TreeMap<>()).put(offset, e);
-    if (replaced != null) unsent.remove(replaced.id); else count++;
+    if (replaced != null) {
+      unsent.remove(replaced.id);
+      chars -= size(replaced);
+    } else {
+      count++;
+    }
+    chars += size(e);
     if (failing) unsent.put(e.id, e); else send(e);
   }
 
@@ -113,7 +122,13 @@ final class PendingDeadLetters {
     m.remove(e.offset);
     if (m.isEmpty()) byPartition.remove(e.tp);
     count--;
+    chars -= size(e);
   }
+
+  private static long size(Entry e) { return e.payload == null ? 0 : e.payload.length(); }
+
+  /** Whether the pending dead letters are over the payload bound (the source pauses). */
+  boolean overCharBound() { return chars >= MAX_PENDING_CHARS; }
 
   /** The lowest offset of the partition whose dead letter is not written yet, or null. */
   Long firstPending(TopicPartition tp) {
@@ -127,7 +142,10 @@ final class PendingDeadLetters {
   void dropPartition(TopicPartition tp) {
     TreeMap<Long, Entry> m = byPartition.remove(tp);
     if (m == null) return;
-    for (Entry e : m.values()) unsent.remove(e.id);
+    for (Entry e : m.values()) {
+      unsent.remove(e.id);
+      chars -= size(e);
+    }
     count -= m.size();
   }
 
@@ -145,7 +163,7 @@ final class PendingDeadLetters {
       held.put(p.getKey().getTopic() + "-" + p.getKey().getPartition(), p.getValue().firstKey());
       for (Entry e : p.getValue().values()) oldest = Math.min(oldest, e.sinceMillis);
     }
-    return new JsonObject().put("pending", count).put("failing", failing)
+    return new JsonObject().put("pending", count).put("pendingChars", chars).put("failing", failing)
         .put("failedAttempts", metrics.deadLetterFailures.sum())
         .put("oldestPendingSince", oldest == Long.MAX_VALUE ? null : Instant.ofEpochMilli(oldest).toString())
         .put("nextRetryAt", retryTimer >= 0 ? Instant.ofEpochMilli(retryAtMillis).toString() : null)
