@@ -3,6 +3,7 @@ package io.bourse.market;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +15,11 @@ import java.util.function.Consumer;
  * Builds OHLCV candles per symbol and interval on UTC-aligned buckets. A bucket closes when a tick for a later bucket
  * arrives or when {@link #closeDue} passes its end; the closed candle goes to the callback exactly once. Ticks for an
  * already closed bucket are counted as late and ignored, so a persisted candle is never overwritten by a partial one.
+ *
+ * <p>Open candles survive a restart through {@link #restore}: a restored candle continues where the previous process
+ * left it (open price kept, high/low/volume/trades extended by the ticks that follow). It is applied when the symbol's
+ * first tick after the restart arrives — only the consumer that now owns the symbol ever continues it — or, for every
+ * symbol still waiting, by {@link #applyPendingRestores} once it is known that this process owns them all.
  * Not thread-safe: owned by one verticle context.
  */
 public final class CandleAggregator {
@@ -21,6 +27,7 @@ public final class CandleAggregator {
   private final long[] millis;
   private final Consumer<Candle> onClosed;
   private final Map<String, Series> bySymbol = new HashMap<>();
+  private final Map<String, List<Candle>> pendingRestore = new HashMap<>();
   private long lateTicks;
 
   /** One symbol's open buckets, one slot per interval. */
@@ -29,6 +36,8 @@ public final class CandleAggregator {
     final Slot[] slots;
     /** {@link Tick#receivedNanos()} of the latest tick: "quiet" is judged by arrival, not by event time. */
     long lastReceivedNanos;
+    /** Moves with every change of an open candle (tick, close, restore), so checkpoints write only what changed. */
+    long version;
 
     Series(String symbol, int n) {
       this.symbol = symbol;
@@ -72,6 +81,17 @@ public final class CandleAggregator {
     Candle candle(String symbol, Interval interval) {
       return new Candle(symbol, interval, Instant.ofEpochMilli(start), open, high, low, close, volume, trades);
     }
+
+    void restore(Candle c) {
+      isOpen = true;
+      start = c.openTime().toEpochMilli();
+      open = c.open();
+      high = c.high();
+      low = c.low();
+      close = c.close();
+      volume = c.volume();
+      trades = c.trades();
+    }
   }
 
   public CandleAggregator(Set<Interval> intervals, Consumer<Candle> onClosed) {
@@ -83,8 +103,9 @@ public final class CandleAggregator {
 
   public void onTick(Tick t) {
     Series series = bySymbol.get(t.symbol());
-    if (series == null) bySymbol.put(t.symbol(), series = new Series(t.symbol(), intervals.length));
+    if (series == null) series = newSeries(t.symbol());
     series.lastReceivedNanos = t.receivedNanos();
+    series.version++;
     long ts = t.exchangeTime().toEpochMilli();
     Slot[] slots = series.slots;
     for (int i = 0; i < slots.length; i++) {
@@ -127,6 +148,77 @@ public final class CandleAggregator {
     }
   }
 
+  private Series newSeries(String symbol) {
+    Series series = new Series(symbol, intervals.length);
+    bySymbol.put(symbol, series);
+    List<Candle> restored = pendingRestore.remove(symbol);
+    if (restored != null) {
+      for (Candle c : restored) {
+        int i = indexOf(c.interval());
+        if (i >= 0) series.slots[i].restore(c);
+      }
+      series.version++;
+    }
+    return series;
+  }
+
+  private int indexOf(Interval interval) {
+    for (int i = 0; i < intervals.length; i++) if (intervals[i] == interval) return i;
+    return -1;
+  }
+
+  /**
+   * Open candles a previous process left (from its checkpoint), held until the symbol's first tick here or
+   * {@link #applyPendingRestores}. Ignored for a symbol this aggregator already builds candles for.
+   */
+  public void restore(Collection<Candle> open) {
+    for (Candle c : open) {
+      if (!bySymbol.containsKey(c.symbol())) pendingRestore.computeIfAbsent(c.symbol(), k -> new ArrayList<>()).add(c);
+    }
+  }
+
+  /** Continues every restored candle still waiting (this process owns every symbol); returns how many symbols. */
+  public int applyPendingRestores() {
+    List<String> symbols = List.copyOf(pendingRestore.keySet());
+    for (String symbol : symbols) {
+      Series series = newSeries(symbol);
+      series.lastReceivedNanos = System.nanoTime() - Long.MAX_VALUE / 2; // quiet since long: the sweep may close it
+    }
+    return symbols.size();
+  }
+
+  /**
+   * Forgets the restored candles still waiting (another consumer owns those symbols and continues them); returns how
+   * many symbols.
+   */
+  public int discardPendingRestores() {
+    int n = pendingRestore.size();
+    pendingRestore.clear();
+    return n;
+  }
+
+  public int pendingRestores() { return pendingRestore.size(); }
+
+  /** The symbol's open candles and the version they are at (0: none ever), for checkpoints. */
+  public long version(String symbol) {
+    Series series = bySymbol.get(symbol);
+    return series == null ? 0 : series.version;
+  }
+
+  /** Symbols this aggregator builds candles for. */
+  public java.util.Set<String> symbols() { return java.util.Collections.unmodifiableSet(bySymbol.keySet()); }
+
+  /** The symbol's open candles, one per interval that has one. */
+  public List<Candle> openCandles(String symbol) {
+    Series series = bySymbol.get(symbol);
+    if (series == null) return List.of();
+    List<Candle> out = new ArrayList<>(intervals.length);
+    for (int i = 0; i < intervals.length; i++) {
+      if (series.slots[i].isOpen) out.add(series.slots[i].candle(symbol, intervals[i]));
+    }
+    return out;
+  }
+
   /** The candle still being built, or null. */
   public Candle current(String symbol, Interval interval) {
     Series series = bySymbol.get(symbol);
@@ -137,17 +229,6 @@ public final class CandleAggregator {
     return null;
   }
 
-  /** All candles still open, e.g. to persist on shutdown. */
-  public List<Candle> openCandles() {
-    List<Candle> out = new ArrayList<>();
-    for (Series series : bySymbol.values()) {
-      for (int i = 0; i < intervals.length; i++) {
-        if (series.slots[i].isOpen) out.add(series.slots[i].candle(series.symbol, intervals[i]));
-      }
-    }
-    return out;
-  }
-
   public long lateTicks() { return lateTicks; }
 
   private void close(Series series, int i) {
@@ -155,6 +236,7 @@ public final class CandleAggregator {
     Candle c = slot.candle(series.symbol, intervals[i]);
     slot.isOpen = false;
     slot.lastClosedStart = slot.start;
+    series.version++;
     onClosed.accept(c);
   }
 }

@@ -9,16 +9,20 @@ import java.util.Set;
  */
 public record MarketConfig(Source source, String instrumentsFile, long staleAfterMs, long maxClockSkewMs,
                            long maxTickAgeMs, int dedupWindow, long cacheTtlMs, int recentCandles,
-                           int persistBatchSize, long persistFlushMs, long bridgeConflateMs, Simulated simulated,
-                           Kafka kafka, Csv csv) {
+                           int persistBatchSize, long persistFlushMs, int maxUnsavedCandles, long bridgeConflateMs,
+                           Simulated simulated, Kafka kafka, Csv csv) {
 
   public enum Source { SIMULATED, KAFKA, CSV }
 
   /** {@code ticksPerSecond} is the total over all instruments. */
   public record Simulated(int ticksPerSecond, long seed, boolean respectSessions) {}
 
+  /**
+   * {@code maxPendingDeadLetters}: dead letters waiting to be written (retried) before the consumer pauses;
+   * {@code deadLetterRetryMaxMs}: the longest backoff between those retries.
+   */
   public record Kafka(String bootstrap, String topic, String groupId, String deadLetterTopic, int maxPollRecords,
-                      int maxInFlightBatches) {}
+                      int maxPendingDeadLetters, long deadLetterRetryMaxMs) {}
 
   /** {@code ticksPerSecond} 0 replays as fast as the pipeline takes it. */
   public record Csv(String path, int ticksPerSecond) {}
@@ -45,6 +49,8 @@ public record MarketConfig(Source source, String instrumentsFile, long staleAfte
     int recent = problems.intIn(m, P, "recentCandles", 500, 1, 10_000);
     int batch = problems.intIn(m, P, "persistBatchSize", 100, 1, 100);
     long flush = problems.longIn(m, P, "persistFlushMs", 1_000, 10, 60_000);
+    // Closed candles waiting for the store (retried); past this the oldest are dropped (counted, logged).
+    int maxUnsaved = problems.intIn(m, P, "maxUnsavedCandles", 100_000, 1_000, 10_000_000);
     // Browsers cannot use more than a few updates per symbol per second; 0 forwards every tick to the bridge.
     long conflate = problems.longIn(m, P, "bridgeConflateMs", 100, 0, 10_000);
 
@@ -58,7 +64,8 @@ public record MarketConfig(Source source, String instrumentsFile, long staleAfte
     Kafka kafka = new Kafka(problems.stringIn(k, kp, "bootstrap", ""), problems.stringIn(k, kp, "topic", "md.ticks"),
         problems.stringIn(k, kp, "groupId", "bourse-market"), problems.stringIn(k, kp, "deadLetterTopic", "md.ticks.dlt"),
         problems.intIn(k, kp, "maxPollRecords", 2_000, 1, 100_000),
-        problems.intIn(k, kp, "maxInFlightBatches", 4, 1, 1_000));
+        problems.intIn(k, kp, "maxPendingDeadLetters", 10_000, 1, 1_000_000),
+        problems.longIn(k, kp, "deadLetterRetryMaxMs", 30_000, 100, 600_000));
     if (source == Source.KAFKA && kafka.bootstrap().isBlank()) {
       problems.add(kp + "bootstrap", "required when market.source is kafka (or set BOURSE_KAFKA_BOOTSTRAP)");
     }
@@ -70,7 +77,7 @@ public record MarketConfig(Source source, String instrumentsFile, long staleAfte
         problems.intIn(c, P + "csv.", "ticksPerSecond", 0, 0, 10_000_000));
     if (source == Source.CSV && csv.path().isBlank()) problems.add(P + "csv.path", "required when market.source is csv");
 
-    return new MarketConfig(source, instruments, staleAfter, skew, maxAge, window, ttl, recent, batch, flush, conflate, sim, kafka,
-        csv);
+    return new MarketConfig(source, instruments, staleAfter, skew, maxAge, window, ttl, recent, batch, flush, maxUnsaved,
+        conflate, sim, kafka, csv);
   }
 }

@@ -57,7 +57,7 @@ public final class MarketDataVerticle extends VerticleBase {
   private InstrumentCatalogue catalogue;
   private CandleAggregator aggregator;
   private Deduplicator dedup;
-  private DedupMarks dedupMarks;
+  private Checkpoints checkpoints;
   private CandleWriter writer;
   private StalenessMonitor staleness;
   private DeadLetters deadLetters;
@@ -71,7 +71,6 @@ public final class MarketDataVerticle extends VerticleBase {
   private final Map<String, Tick> bridgePending = new java.util.HashMap<>();
   private SweepGate sweepGate;
   private io.micrometer.core.instrument.MeterRegistry meterRegistry;
-  private List<io.micrometer.core.instrument.Meter> meters = List.of();
 
   /**
    * @param store          where instruments are seeded, closed candles persisted and (without Kafka) dead letters
@@ -100,7 +99,7 @@ public final class MarketDataVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
-    if (meterRegistry != null) meters = metrics.bindTo(meterRegistry, Integer.toString(INSTANCES.getAndIncrement()));
+    if (meterRegistry != null) metrics.bindTo(meterRegistry, Integer.toString(INSTANCES.getAndIncrement()));
     try {
       bus.registerCodec(new TickCodec());
     } catch (IllegalStateException alreadyRegistered) {
@@ -109,12 +108,13 @@ public final class MarketDataVerticle extends VerticleBase {
     cache = redis == null
         ? new CaffeineMarketCache(Duration.ofMillis(config.cacheTtlMs()), config.recentCandles())
         : new RedisMarketCache(vertx, redis, config.cacheTtlMs(), config.recentCandles(), REDIS_FLUSH_MS);
+    metrics.cache(cache::hits, cache::misses);
     return loadSeed().compose(seed -> {
       catalogue = seed.catalogue();
       return prepareStore(seed).map(seed);
     }).compose(seed -> {
       wire(seed);
-      return seedDeduplicator();
+      return restoreState();
     }).compose(v -> source.start()).onSuccess(v -> log.info("Market data started: source={}, {} instruments", source.name(), catalogue.size()));
   }
 
@@ -138,7 +138,7 @@ public final class MarketDataVerticle extends VerticleBase {
         store.ensureContainer(ContainerSpec.of(INSTRUMENTS_CONTAINER, "symbol", "assetClass")),
         store.ensureContainer(CandleWriter.spec()),
         store.ensureContainer(StoreDeadLetters.spec()),
-        store.ensureContainer(DedupMarks.spec()));
+        store.ensureContainer(Checkpoints.spec()));
     return Future.all(ensured).compose(v -> {
       List<Future<?>> writes = new ArrayList<>();
       List<BatchOperation> ops = new ArrayList<>();
@@ -155,23 +155,30 @@ public final class MarketDataVerticle extends VerticleBase {
   }
 
   private void wire(InstrumentJson.Seed seed) {
-    writer = store == null ? null : new CandleWriter(store, config.persistBatchSize(), metrics);
+    writer = store == null ? null
+        : new CandleWriter(vertx, store, config.persistBatchSize(), config.maxUnsavedCandles(), metrics);
     aggregator = new CandleAggregator(EnumSet.allOf(Interval.class), this::onCandleClosed);
     boolean replay = config.source() == MarketConfig.Source.CSV;
     TickValidator validator = new TickValidator(catalogue, config.maxClockSkewMs(), replay ? 0 : config.maxTickAgeMs(),
         Instant::now);
     dedup = new Deduplicator(config.dedupWindow());
-    // Kafka redelivers after a restart; the simulated feed and CSV replay restart their sequences on purpose.
-    dedupMarks = store != null && config.source() == MarketConfig.Source.KAFKA ? new DedupMarks(store, dedup, config.kafka().topic()) : null;
+    // Kafka redelivers after a restart, so its checkpoints carry the dedup marks; the simulated feed restarts its
+    // sequences on purpose (open candles only); a CSV replay starts over from its first row (nothing to continue).
+    checkpoints = switch (config.source()) {
+      case KAFKA -> store == null ? null : new Checkpoints(store, dedup, aggregator, writer, config.kafka().topic(), metrics);
+      case SIMULATED -> store == null ? null : new Checkpoints(store, null, aggregator, writer, Checkpoints.SIMULATED_SCOPE, metrics);
+      case CSV -> null;
+    };
     MarketPipeline pipeline = new MarketPipeline(validator, dedup, aggregator, this::onTick, metrics)
-        .onBatchEnd(this::onBatchEnd);
+        .onBatchEnd(this::onBatchEnd).onSequenceReset(this::onSequenceReset);
     staleness = new StalenessMonitor(catalogue, config.staleAfterMs(), System.currentTimeMillis());
 
     switch (config.source()) {
       case KAFKA -> {
         deadLetters = new KafkaDeadLetters(vertx, config.kafka().bootstrap(), config.kafka().deadLetterTopic(), metrics);
+        KafkaTickSource.Durability durable = checkpoints == null ? KafkaTickSource.Durability.NONE : checkpoints::awaitDurable;
         kafkaSource = () -> new KafkaTickSource(vertx, config.kafka(), pipeline, deadLetters, metrics,
-            () -> writer != null && writer.behind(), kafkaOverrides);
+            () -> writer != null && writer.behind(), durable, kafkaOverrides);
         source = kafkaSource.get();
       }
       case CSV -> {
@@ -198,7 +205,7 @@ public final class MarketDataVerticle extends VerticleBase {
     if (!replay) timers.add(vertx.setPeriodic(1_000, id -> sweepQuiet(quietNanos)));
     if (writer != null) timers.add(vertx.setPeriodic(config.persistFlushMs(), id -> {
       writer.flush();
-      if (dedupMarks != null) dedupMarks.save();
+      if (checkpoints != null) checkpoints.round();
     }));
     timers.add(vertx.setPeriodic(Math.max(50, Math.min(1_000, config.staleAfterMs() / 2)), id -> checkStaleness()));
     if (config.bridgeConflateMs() > 0) timers.add(vertx.setPeriodic(config.bridgeConflateMs(), id -> publishConflated()));
@@ -208,29 +215,51 @@ public final class MarketDataVerticle extends VerticleBase {
   }
 
   /**
-   * With Kafka, what the previous process already published is dropped instead of published twice when Kafka
-   * redelivers it (uncommitted at the crash): the deduplicator starts from the marks saved in the store
-   * ({@link DedupMarks}) and, with a shared (Redis) cache, from the previous process's latest tick per symbol —
-   * whichever is higher. Not for the simulated feed or CSV replay: their sequences restart on purpose.
+   * Continues where the previous process stopped (see {@link Checkpoints}): its open candles, and with Kafka the
+   * deduplication marks, so what Kafka redelivers (not committed at the crash) is dropped instead of published and
+   * counted twice. With a shared (Redis) cache, a symbol without a stored mark is seeded from the previous process's
+   * latest tick; a stored mark wins, because it is consistent with the stored open candles (the cached tick can be
+   * newer than the checkpoint, and seeding from it would drop ticks the restored candles never counted).
+   * The simulated feed owns every symbol in this process: its restored candles continue at once. With Kafka they wait
+   * for their symbol's first tick (only the consumer that owns it continues it), see {@link #sweepQuiet}.
    */
-  private Future<Void> seedDeduplicator() {
-    if (config.source() != MarketConfig.Source.KAFKA) return Future.succeededFuture();
-    List<Future<?>> reads = new ArrayList<>();
+  private Future<Void> restoreState() {
+    if (checkpoints == null) return Future.succeededFuture();
     List<String> symbols = new ArrayList<>();
     for (Instrument i : catalogue.all()) symbols.add(i.symbol());
-    if (dedupMarks != null) reads.add(dedupMarks.load(symbols));
-    if (cache instanceof RedisMarketCache) {
+    Future<java.util.Set<String>> loaded = checkpoints.load(symbols, System.currentTimeMillis() + config.maxClockSkewMs());
+    return loaded.compose(marked -> {
+      if (config.source() != MarketConfig.Source.KAFKA) {
+        aggregator.applyPendingRestores();
+        return Future.succeededFuture();
+      }
+      if (!(cache instanceof RedisMarketCache)) return Future.succeededFuture();
+      List<Future<?>> reads = new ArrayList<>();
       for (String symbol : symbols) {
+        if (marked.contains(symbol)) continue;
         reads.add(cache.latestTick(symbol).onSuccess(t -> {
-          if (t != null) dedup.seed(t.symbol(), t.sequence());
+          if (t != null) dedup.seed(t.symbol(), Deduplicator.Mark.of(t.sequence(), t.exchangeTime().toEpochMilli()));
         }));
       }
-    }
-    return Future.all(reads).<Void>mapEmpty()
-        .recover(e -> {
-          log.warn("Could not read the deduplication marks ({}); redelivered ticks may repeat", e.toString());
-          return Future.succeededFuture();
-        });
+      return Future.all(reads).<Void>mapEmpty();
+    }).recover(e -> {
+      log.warn("Could not read the market checkpoints ({}); redelivered ticks may repeat and open candles restart", e.toString());
+      return Future.succeededFuture();
+    });
+  }
+
+  /**
+   * The upstream of a symbol restarted its sequence numbers: accepted as a new epoch (see {@link Deduplicator}); logged
+   * once per reset and sent to operators, since it usually means a feed handler restarted (and may have lost ticks).
+   */
+  private void onSequenceReset(MarketPipeline.SequenceReset r) {
+    Tick t = r.tick();
+    log.warn("{}: sequence reset from {} to {} (exchange time {} after {}); accepted as a new epoch ({} so far)",
+        t.symbol(), r.previousSequence(), t.sequence(), t.exchangeTime(), Instant.ofEpochMilli(r.previousTimeMs()), r.resets());
+    bus.publish(Addresses.ADMIN_ALERTS, new JsonObject().put("type", "market.sequenceReset").put("symbol", t.symbol())
+        .put("previousSequence", r.previousSequence()).put("sequence", t.sequence())
+        .put("previousTime", Instant.ofEpochMilli(r.previousTimeMs()).toString())
+        .put("time", t.exchangeTime().toString()).put("resets", r.resets()));
   }
 
   private DeadLetters storeOrLogDeadLetters() {
@@ -323,7 +352,24 @@ public final class MarketDataVerticle extends VerticleBase {
         log.info("Candle sweep resumed: source connected and caught up");
       }
     }
+    if (run && aggregator.pendingRestores() > 0 && source instanceof KafkaTickSource kafka) settlePendingRestores(kafka);
     if (run) aggregator.closeQuietDue(Instant.now().minusMillis(config.maxClockSkewMs()), nowNanos, quietNanos);
+  }
+
+  /**
+   * Once the Kafka source is caught up, every symbol with ticks on this consumer's partitions has continued its
+   * restored candles. The rest are quiet: if this consumer owns the whole topic they are its symbols too, and their
+   * restored candles continue now (so the sweep can close them once their bucket ends); otherwise another consumer
+   * owns them and continues them, and a copy here would only race it.
+   */
+  private void settlePendingRestores(KafkaTickSource kafka) {
+    Boolean ownsAll = kafka.ownsAllPartitions();
+    if (ownsAll == null) return; // not known yet: decide on a later sweep
+    if (ownsAll) {
+      log.info("Continuing the restored open candles of {} quiet symbols", aggregator.applyPendingRestores());
+    } else {
+      log.info("Leaving the restored open candles of {} symbols to the consumers that own them", aggregator.discardPendingRestores());
+    }
   }
 
   private void checkStaleness() {
@@ -351,6 +397,8 @@ public final class MarketDataVerticle extends VerticleBase {
         .put("metrics", metrics.snapshot())
         .put("cache", new JsonObject().put("hits", cache.hits()).put("misses", cache.misses()).put("hitRate", cache.hitRate()))
         .put("lateTicks", aggregator.lateTicks())
+        .put("candles", writer == null ? null : writer.status())
+        .put("checkpoints", checkpoints == null ? null : checkpoints.status())
         .put("candleSweep", new JsonObject().put("held", sweepGate.held())
             .put("reason", sweepGate.held() ? sweepGate.reason() : null)
             .put("heldSince", sweepGate.held() ? Instant.ofEpochMilli(sweepGate.heldSinceMillis()).toString() : null)
@@ -388,17 +436,23 @@ public final class MarketDataVerticle extends VerticleBase {
 
   public boolean isStale(String symbol) { return staleness.isStale(symbol); }
 
+  /**
+   * Stops the source first (a Kafka source makes a last checkpoint and commits what it covers), then a last checkpoint
+   * of the open candles, then the candle writer's last attempt; each step is bounded, so a store that does not answer
+   * delays the stop by seconds, not forever.
+   */
   @Override
   public Future<?> stop() {
     timers.forEach(vertx::cancelTimer);
-    if (meterRegistry != null) meters.forEach(meterRegistry::remove);
     Future<Void> stopped = source == null ? Future.succeededFuture() : source.stop();
+    // Every step runs even when an earlier one failed (the first failure is what stop() reports).
     return stopped
-        .compose(v -> statusConsumer == null ? Future.succeededFuture() : statusConsumer.unregister())
-        .compose(v -> queries == null ? Future.succeededFuture() : queries.unregister())
-        .compose(v -> writer == null ? Future.succeededFuture() : writer.flush())
-        .compose(v -> dedupMarks == null ? Future.succeededFuture() : dedupMarks.saveFinal().recover(e -> Future.succeededFuture()))
-        .compose(v -> deadLetters == null ? Future.succeededFuture() : deadLetters.close())
-        .compose(v -> cache instanceof RedisMarketCache r ? r.close() : Future.succeededFuture());
+        .eventually(() -> statusConsumer == null ? Future.succeededFuture() : statusConsumer.unregister())
+        .eventually(() -> queries == null ? Future.succeededFuture() : queries.unregister())
+        .eventually(() -> checkpoints == null ? Future.succeededFuture() : checkpoints.finalRound().otherwiseEmpty())
+        .eventually(() -> writer == null ? Future.succeededFuture() : writer.close())
+        .eventually(() -> deadLetters == null ? Future.succeededFuture() : deadLetters.close())
+        .eventually(() -> cache instanceof RedisMarketCache r ? r.close() : Future.succeededFuture())
+        .onComplete(ar -> metrics.unbind());
   }
 }

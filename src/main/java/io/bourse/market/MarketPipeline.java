@@ -16,6 +16,13 @@ public final class MarketPipeline {
   private final Consumer<Tick> onAccepted;
   private final MarketMetrics metrics;
   private Runnable onBatchEnd = () -> { };
+  private Consumer<SequenceReset> onReset = r -> { };
+
+  /**
+   * A symbol's upstream restarted its sequence numbers: {@code tick} (accepted) starts a new epoch, replacing the mark
+   * {@code previousSequence} whose newest exchange time was {@code previousTimeMs}; {@code resets} counts them.
+   */
+  public record SequenceReset(Tick tick, long previousSequence, long previousTimeMs, long resets) {}
 
   public MarketPipeline(TickValidator validator, Deduplicator dedup, CandleAggregator candles,
                         Consumer<Tick> onAccepted, MarketMetrics metrics) {
@@ -61,9 +68,18 @@ public final class MarketPipeline {
 
   /** For sources that build ticks themselves (simulated feed): already valid by construction. */
   public void offerValid(Tick t) {
-    if (!dedup.firstSeen(t.symbol(), t.sequence())) {
-      metrics.duplicates.increment();
-      return;
+    switch (dedup.check(t.symbol(), t.sequence(), t.exchangeTime().toEpochMilli())) {
+      case DUPLICATE -> {
+        metrics.duplicates.increment();
+        return;
+      }
+      case GAP -> metrics.sequenceGap(t.symbol());
+      case RESET -> {
+        metrics.sequenceReset(t.symbol());
+        onReset.accept(new SequenceReset(t, dedup.resetPreviousSequence(), dedup.resetPreviousTime(),
+            dedup.resets(t.symbol())));
+      }
+      case NEW -> { }
     }
     metrics.accepted.increment();
     candles.onTick(t);
@@ -85,6 +101,12 @@ public final class MarketPipeline {
   }
 
   public CandleAggregator candles() { return candles; }
+
+  /** Told of every sequence reset (rare; alerting and logging); nothing by default. */
+  public MarketPipeline onSequenceReset(Consumer<SequenceReset> action) {
+    this.onReset = action;
+    return this;
+  }
 
   /** What {@link #endOfBatch} runs; nothing by default. */
   public MarketPipeline onBatchEnd(Runnable action) {

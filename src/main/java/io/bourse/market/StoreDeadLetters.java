@@ -27,10 +27,9 @@ public final class StoreDeadLetters implements DeadLetters {
 
   @Override
   public Future<Void> publish(String origin, String payload, Rejection rejection) {
-    metrics.deadLettered.increment();
     JsonObject body = body(origin, payload, rejection);
     return store.create(CONTAINER, Document.of(rejection.reason().name(), UUID.randomUUID().toString(), body)
-        .withTtl(TTL_SECONDS)).mapEmpty();
+        .withTtl(TTL_SECONDS)).<Void>mapEmpty().onSuccess(v -> metrics.deadLettered.increment());
   }
 
   static JsonObject body(String origin, String payload, Rejection rejection) {

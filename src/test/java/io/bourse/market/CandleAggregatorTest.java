@@ -105,4 +105,48 @@ class CandleAggregatorTest {
     assertThat(closed).filteredOn(c -> c.symbol().equals("BTC-USD") && c.interval() == Interval.M1)
         .singleElement().satisfies(c -> assertThat(c.high()).isEqualByComparingTo("105"));
   }
+
+  @Test
+  void aRestoredCandleContinuesOnTheSymbolsFirstTickAndKeepsItsOpen() {
+    Candle hour = new Candle("BTC-USD", Interval.H1, Instant.parse("2026-11-23T09:00:00Z"), new BigDecimal("100"),
+        new BigDecimal("110"), new BigDecimal("95"), new BigDecimal("104"), new BigDecimal("12.5"), 40);
+    agg.restore(List.of(hour));
+    assertThat(agg.pendingRestores()).isEqualTo(1);
+    assertThat(agg.current("BTC-USD", Interval.H1)).as("waits for the symbol's first tick").isNull();
+
+    agg.onTick(tick("2026-11-23T09:30:00Z", "120", "0.5"));
+    Candle continued = agg.current("BTC-USD", Interval.H1);
+    assertThat(continued.open()).isEqualByComparingTo("100");
+    assertThat(continued.high()).isEqualByComparingTo("120");
+    assertThat(continued.low()).isEqualByComparingTo("95");
+    assertThat(continued.close()).isEqualByComparingTo("120");
+    assertThat(continued.volume()).isEqualByComparingTo("13.0");
+    assertThat(continued.trades()).isEqualTo(41);
+    assertThat(agg.current("BTC-USD", Interval.M1).trades()).as("intervals with nothing restored start fresh").isEqualTo(1);
+    assertThat(agg.pendingRestores()).isZero();
+
+    // A tick of the next hour closes the continued candle once, with everything.
+    agg.onTick(tick("2026-11-23T10:00:01Z", "90", "1"));
+    assertThat(closed).filteredOn(c -> c.interval() == Interval.H1).singleElement()
+        .satisfies(c -> assertThat(c.trades()).isEqualTo(41));
+  }
+
+  @Test
+  void pendingRestoresAreAppliedForAnOwnerOfEverySymbolOrDiscarded() {
+    Candle eth = new Candle("ETH-USD", Interval.D1, Instant.parse("2026-11-23T00:00:00Z"), new BigDecimal("10"),
+        new BigDecimal("11"), new BigDecimal("9"), new BigDecimal("10.5"), new BigDecimal("3"), 3);
+    Candle sol = new Candle("SOL-USD", Interval.D1, Instant.parse("2026-11-23T00:00:00Z"), new BigDecimal("1"),
+        new BigDecimal("1"), new BigDecimal("1"), new BigDecimal("1"), new BigDecimal("1"), 1);
+    agg.restore(List.of(eth));
+    assertThat(agg.applyPendingRestores()).isEqualTo(1);
+    assertThat(agg.current("ETH-USD", Interval.D1).trades()).isEqualTo(3);
+    // Quiet since "long ago": the sweep closes it once its day has ended.
+    agg.closeQuietDue(Instant.parse("2026-11-24T00:00:05Z"), System.nanoTime(), 1_000_000_000L);
+    assertThat(closed).singleElement().satisfies(c -> assertThat(c.symbol()).isEqualTo("ETH-USD"));
+
+    agg.restore(List.of(sol));
+    assertThat(agg.discardPendingRestores()).isEqualTo(1);
+    agg.onTick(new Tick("SOL-USD", 1, new BigDecimal("2"), BigDecimal.ONE, null, null, Instant.parse("2026-11-23T12:00:00Z"), 0));
+    assertThat(agg.current("SOL-USD", Interval.D1).trades()).as("discarded: not continued").isEqualTo(1);
+  }
 }

@@ -139,12 +139,20 @@ class MarketApiTest {
     error(get("/api/v1/market/tickers/NOPE-USD"), 404, "ERR_NOT_FOUND_003");
   }
 
+  private static JsonArray candles(String symbol, String interval) {
+    HttpResponse<Buffer> response = get("/api/v1/market/candles/" + symbol + "?interval=" + interval + "&limit=10");
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    return response.bodyAsJsonObject().getJsonArray("items");
+  }
+
+  /**
+   * The open candle grows between two reads. When a minute boundary falls between them, the first read's open candle
+   * must now be the newest closed one, with at least what it had then, and a later candle is open: both cases assert.
+   */
   @Test
   void candlesGrowAndIncludeTheOpenCandle() throws Exception {
     awaitTicker("ETH-USD");
-    HttpResponse<Buffer> response = get("/api/v1/market/candles/ETH-USD?interval=1m&limit=10");
-    assertThat(response.statusCode()).isEqualTo(200);
-    JsonArray items = response.bodyAsJsonObject().getJsonArray("items");
+    JsonArray items = candles("ETH-USD", "1m");
     assertThat(items).isNotEmpty();
     JsonObject open = items.getJsonObject(items.size() - 1);
     assertThat(open.getBoolean("closed")).isFalse();
@@ -153,12 +161,43 @@ class MarketApiTest {
         .isGreaterThanOrEqualTo(new java.math.BigDecimal(open.getString("low")));
     long trades = open.getLong("trades");
     Thread.sleep(400);
-    JsonArray later = get("/api/v1/market/candles/ETH-USD?interval=1m&limit=10").bodyAsJsonObject()
-        .getJsonArray("items");
+    JsonArray later = candles("ETH-USD", "1m");
     JsonObject laterOpen = later.getJsonObject(later.size() - 1);
+    assertThat(laterOpen.getBoolean("closed")).isFalse();
     if (laterOpen.getString("openTime").equals(open.getString("openTime"))) {
       assertThat(laterOpen.getLong("trades")).as("the open candle grows").isGreaterThan(trades);
+      assertThat(new java.math.BigDecimal(laterOpen.getString("volume")))
+          .isGreaterThan(new java.math.BigDecimal(open.getString("volume")));
+    } else {
+      assertThat(Instant.parse(laterOpen.getString("openTime"))).isAfter(Instant.parse(open.getString("openTime")));
+      JsonObject nowClosed = null;
+      for (int i = 0; i < later.size(); i++) {
+        if (later.getJsonObject(i).getString("openTime").equals(open.getString("openTime"))) nowClosed = later.getJsonObject(i);
+      }
+      assertThat(nowClosed).as("the earlier open candle, closed across the boundary").isNotNull();
+      assertThat(nowClosed.getBoolean("closed")).isTrue();
+      assertThat(nowClosed.getLong("trades")).isGreaterThanOrEqualTo(trades);
+      assertThat(nowClosed.getString("open")).isEqualTo(open.getString("open"));
     }
+  }
+
+  /** The market meters are in the Prometheus scrape: cache lookups by result, the tick-latency histogram, writers. */
+  @Test
+  void metricsExportCacheLookupsTickLatencyAndTheWriters() throws Exception {
+    awaitTicker("BTC-USD"); // a cache hit
+    get("/api/v1/market/tickers/CLOSED-USD"); // a miss: no tick for a closed market
+    Scrape scrape = new Scrape(get("/metrics").bodyAsString());
+    assertThat(scrape.value("bourse_market_cache_requests_total", "result", "hit")).isGreaterThanOrEqualTo(1);
+    assertThat(scrape.value("bourse_market_cache_requests_total", "result", "miss")).isGreaterThanOrEqualTo(1);
+    double count = scrape.value("bourse_market_tick_latency_seconds_count");
+    assertThat(count).isGreaterThan(0);
+    assertThat(scrape.samples("bourse_market_tick_latency_seconds_bucket")).extracting(x -> x.labels().get("le"))
+        .contains("0.001", "0.005", "+Inf");
+    assertThat(scrape.value("bourse_market_tick_latency_seconds_bucket", "le", "+Inf")).isEqualTo(count);
+    assertThat(scrape.value("bourse_market_tick_latency_seconds_sum")).isGreaterThan(0);
+    assertThat(scrape.value("bourse_market_candles_unsaved")).isZero();
+    assertThat(scrape.value("bourse_market_candle_persist_failures_total")).isZero();
+    assertThat(scrape.value("bourse_market_checkpoint_failures_total")).isZero();
   }
 
   @Test
@@ -184,6 +223,8 @@ class MarketApiTest {
     assertThat(market.getJsonObject("stale")).isNotNull();
     assertThat(market.getJsonObject("stale").getBoolean("BTC-USD")).isFalse();
     assertThat(market.getJsonObject("metrics")).isNotNull();
+    assertThat(market.getJsonObject("candles").getBoolean("retrying")).isFalse();
+    assertThat(market.getJsonObject("checkpoints").getString("scope")).isEqualTo("simulated");
     assertThat(detailed.getJsonObject("services").getJsonObject("kafka").getString("status")).isEqualTo("disabled");
   }
 }

@@ -22,6 +22,9 @@ class MarketConfigTest {
     assertThat(c.kafka().groupId()).isEqualTo("bourse-market");
     assertThat(c.kafka().deadLetterTopic()).isEqualTo("md.ticks.dlt");
     assertThat(c.bridgeConflateMs()).isEqualTo(100);
+    assertThat(c.maxUnsavedCandles()).isEqualTo(100_000);
+    assertThat(c.kafka().maxPendingDeadLetters()).isEqualTo(10_000);
+    assertThat(c.kafka().deadLetterRetryMaxMs()).isEqualTo(30_000);
   }
 
   @Test
@@ -29,12 +32,17 @@ class MarketConfigTest {
     ConfigProblems problems = new ConfigProblems();
     MarketConfig.from(new JsonObject().put("source", "kafka").put("staleAfterMs", 5).put("dedupWindow", 1000)
         .put("simulated", new JsonObject().put("ticksPerSecond", "fast"))
-        .put("kafka", new JsonObject().put("deadLetterTopic", "md.ticks")), problems);
+        .put("maxUnsavedCandles", 10)
+        .put("kafka", new JsonObject().put("deadLetterTopic", "md.ticks").put("maxPendingDeadLetters", 0)
+            .put("deadLetterRetryMaxMs", "soon")), problems);
     assertThat(problems.all()).anySatisfy(p -> assertThat(p).startsWith("market.kafka.bootstrap: required"))
         .anySatisfy(p -> assertThat(p).startsWith("market.staleAfterMs: must be between"))
         .anySatisfy(p -> assertThat(p).startsWith("market.dedupWindow: must be a power of two"))
         .anySatisfy(p -> assertThat(p).startsWith("market.simulated.ticksPerSecond: must be an integer"))
-        .anySatisfy(p -> assertThat(p).startsWith("market.kafka.deadLetterTopic: must differ"));
+        .anySatisfy(p -> assertThat(p).startsWith("market.kafka.deadLetterTopic: must differ"))
+        .anySatisfy(p -> assertThat(p).startsWith("market.maxUnsavedCandles: must be between"))
+        .anySatisfy(p -> assertThat(p).startsWith("market.kafka.maxPendingDeadLetters: must be between"))
+        .anySatisfy(p -> assertThat(p).startsWith("market.kafka.deadLetterRetryMaxMs: must be an integer"));
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.bourse.market.MarketMetrics;
 import io.bourse.market.MarketPipeline;
 import io.bourse.market.Rejection;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,7 +14,6 @@ import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -30,40 +30,65 @@ import org.slf4j.LoggerFactory;
 /**
  * Ticks from a Kafka topic (JSON values) in a consumer group, at-least-once with exact effects:
  * <ul>
- *   <li>auto-commit is off; a batch's offsets are committed only after every record in it went through the pipeline
- *       and every dead letter it produced is acknowledged by the broker;</li>
- *   <li>commits are chained in batch order, so a committed offset never passes an unfinished earlier batch (only
- *       contiguous processed offsets are committed);</li>
- *   <li>the stream is paused while too many batches await their commit or the downstream reports it is behind, and
- *       resumed when they drain. Pausing the Vert.x stream (not Kafka partitions) survives rebalances, which drop
+ *   <li>auto-commit is off. A partition's offset is committed only up to what was processed <em>and</em> made durable
+ *       downstream ({@link Durability}: the market verticle's checkpoint of open candles and dedup marks), and never
+ *       past a message whose dead letter is not written yet ({@link PendingDeadLetters}: retried until it is). So a
+ *       restart redelivers everything not covered by the last checkpoint, and nothing invalid is lost silently;</li>
+ *   <li>one commit in flight at a time; each covers everything eligible when it starts (offsets are cumulative, so a
+ *       failed commit is simply covered by the next one);</li>
+ *   <li>the stream is paused while the downstream reports it is behind or too many dead letters wait to be written,
+ *       and resumed when they drain. Pausing the Vert.x stream (not Kafka partitions) survives rebalances, which drop
  *       partition-level pauses (KAFKA-13425);</li>
- *   <li>on revocation the offsets already processed for the revoked partitions are committed; anything redelivered
- *       to the next owner is dropped by the (symbol, sequence) deduplicator.</li>
+ *   <li>on revocation nothing more is committed for the revoked partitions: their next owner starts from the last
+ *       durable commit, and whatever it receives again is dropped by the (symbol, sequence) deduplicator.</li>
  * </ul>
  */
 public final class KafkaTickSource implements TickSource {
   private static final Logger log = LoggerFactory.getLogger(KafkaTickSource.class);
+  private static final long STOP_COMMIT_TIMEOUT_MS = 5_000;
+
+  /**
+   * What the source waits for before committing: everything it processed before the call made durable downstream.
+   * {@code urgent} asks for it now (at stop) instead of at the next regular round.
+   */
+  @FunctionalInterface
+  public interface Durability {
+    Durability NONE = urgent -> Future.succeededFuture();
+
+    Future<Void> processedSoFar(boolean urgent);
+  }
 
   private final Vertx vertx;
   private final MarketConfig.Kafka config;
   private final MarketPipeline pipeline;
-  private final DeadLetters deadLetters;
   private final MarketMetrics metrics;
   private final BooleanSupplier downstreamBehind;
+  private final Durability durability;
   private final Map<String, String> extraProps;
+  private final PendingDeadLetters deadLetters;
 
   private static final java.time.Duration POLL_TIMEOUT = java.time.Duration.ofMillis(500);
   private KafkaConsumer<byte[], byte[]> consumer;
   private boolean polling;
-  private Future<Void> commitChain = Future.succeededFuture();
-  /** Next offset to commit per partition, advanced only when a batch's chain link completes. */
+  private Future<Void> pollDone = Future.succeededFuture();
+  /** Next offset to process per assigned partition (one past the last processed record). */
   private final Map<TopicPartition, Long> processed = new HashMap<>();
+  /** Last offset committed per assigned partition. */
+  private final Map<TopicPartition, Long> committed = new HashMap<>();
   private final Set<TopicPartition> assigned = new HashSet<>();
-  private int batchesAwaitingCommit;
+  /** Partitions of the topic (from its metadata), to tell whether this consumer owns all of it. */
+  private int topicPartitions = -1;
+  private boolean committing;
+  private boolean commitAgain;
+  private Future<Void> commitDone = Future.succeededFuture();
   private boolean paused;
+  /** A batch that arrived while paused, processed first when the pause ends. */
+  private ConsumerRecords<byte[], byte[]> held;
+  private String pauseReason;
   private boolean stopping;
   private long lagTimer = -1;
-  private long committedBatches;
+  private long resumeCheck = -1;
+  private long commits;
   private long lastDeliveryNanos = Long.MIN_VALUE;
   /** The consumer's {@code fetch-total} at the previous health read, and when it last moved. */
   private double lastFetchTotal = -1;
@@ -72,14 +97,19 @@ public final class KafkaTickSource implements TickSource {
   private static final long FETCH_FRESH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
 
   public KafkaTickSource(Vertx vertx, MarketConfig.Kafka config, MarketPipeline pipeline, DeadLetters deadLetters,
-                         MarketMetrics metrics, BooleanSupplier downstreamBehind, Map<String, String> extraProps) {
+                         MarketMetrics metrics, BooleanSupplier downstreamBehind, Durability durability,
+                         Map<String, String> extraProps) {
     this.vertx = vertx;
     this.config = config;
     this.pipeline = pipeline;
-    this.deadLetters = deadLetters;
     this.metrics = metrics;
     this.downstreamBehind = downstreamBehind;
+    this.durability = durability == null ? Durability.NONE : durability;
     this.extraProps = extraProps == null ? Map.of() : extraProps;
+    this.deadLetters = new PendingDeadLetters(vertx, deadLetters, metrics, config.deadLetterRetryMaxMs(), () -> {
+      requestCommit();
+      maybeResume();
+    });
   }
 
   @Override public String name() { return "kafka"; }
@@ -110,15 +140,18 @@ public final class KafkaTickSource implements TickSource {
   /**
    * Explicit poll loop instead of the record stream: the stream hands every record to a handler (ten per event-loop
    * turn, on a fresh context each) and polls again only once the batch is drained, so fetching and processing never
-   * overlap. Here the next poll is submitted to the consumer's thread <em>before</em> the current batch is processed,
-   * as long as that stays within the in-flight limit, so the consumer fetches and decompresses the next batch while
-   * this event loop works through the current one.
+   * overlap. Here the next poll is submitted to the consumer's thread <em>before</em> the current batch is processed
+   * (unless the source must pause), so the consumer fetches and decompresses the next batch while this event loop
+   * works through the current one.
    */
   private void pollNext() {
     if (polling || paused || stopping) return;
     polling = true;
+    Promise<Void> done = Promise.promise();
+    pollDone = done.future();
     consumer.asStream().poll(POLL_TIMEOUT).onComplete(ar -> {
       polling = false;
+      done.complete();
       if (stopping) return; // not processed, so not committed: the next owner gets these records again
       if (ar.failed()) {
         log.warn("Kafka poll failed: {}", ar.cause().toString());
@@ -127,7 +160,12 @@ public final class KafkaTickSource implements TickSource {
       }
       ConsumerRecords<byte[], byte[]> records = ar.result();
       if (!records.isEmpty()) {
-        if (batchesAwaitingCommit + 1 < config.maxInFlightBatches() && !downstreamBehind.getAsBoolean()) pollNext();
+        if (paused) {
+          // Fetched ahead just before the pause: kept (not processed, so not committed) until it ends.
+          held = records;
+          return;
+        }
+        if (pauseReason() == null) pollNext();
         onBatch(records);
       }
       pollNext();
@@ -137,89 +175,145 @@ public final class KafkaTickSource implements TickSource {
   private void onBatch(ConsumerRecords<byte[], byte[]> records) {
     long now = System.nanoTime();
     lastDeliveryNanos = now;
-    Map<TopicPartition, Long> next = new HashMap<>();
-    List<Future<Void>> deadLettered = new ArrayList<>();
     for (org.apache.kafka.common.TopicPartition part : records.partitions()) {
       List<ConsumerRecord<byte[], byte[]>> rs = records.records(part);
+      if (rs.isEmpty()) continue;
+      TopicPartition tp = new TopicPartition(part.topic(), part.partition());
       for (int i = 0; i < rs.size(); i++) {
         ConsumerRecord<byte[], byte[]> r = rs.get(i);
         Rejection rejection = pipeline.offer(r.value(), now);
         if (rejection != null) {
           String origin = "kafka:" + r.topic() + "/" + r.partition() + "@" + r.offset();
           String payload = r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8);
-          deadLettered.add(deadLetters.publish(origin, payload, rejection)
-              .onFailure(e -> log.error("Dead letter for {} not written: {}", origin, e.toString())));
+          deadLetters.add(tp, r.offset(), origin, payload, rejection);
         }
       }
-      if (!rs.isEmpty()) next.put(new TopicPartition(part.topic(), part.partition()), rs.get(rs.size() - 1).offset() + 1);
+      // Records of a partition revoked meanwhile are processed (dedup makes that harmless) but not committed.
+      if (assigned.contains(tp)) processed.merge(tp, rs.get(rs.size() - 1).offset() + 1, Math::max);
     }
     pipeline.endOfBatch();
-    batchesAwaitingCommit++;
-    Future<Void> dlq = deadLettered.isEmpty() ? Future.succeededFuture() : Future.all(deadLettered).mapEmpty();
-    // A failed dead letter must not be committed past: the link fails, and so does every later link, until restart
-    // redelivers from the last good offset.
-    commitChain = commitChain.compose(v -> dlq).compose(v -> {
-      next.forEach((tp, off) -> { if (assigned.contains(tp)) processed.merge(tp, off, Math::max); });
-      // A failed commit is not sticky: offsets are cumulative, so the next batch's commit covers this one.
-      return commit(next).recover(e -> {
-        log.warn("Offset commit failed (the next commit covers it): {}", e.toString());
-        return Future.succeededFuture();
-      });
-    }).onComplete(ar -> {
-      batchesAwaitingCommit--;
-      maybeResume();
-    });
-    if (!paused && (batchesAwaitingCommit >= config.maxInFlightBatches() || downstreamBehind.getAsBoolean())) {
+    requestCommit();
+    String reason = pauseReason();
+    if (!paused && reason != null) {
       paused = true;
-      log.debug("Paused: {} batches awaiting commit", batchesAwaitingCommit);
+      log.debug("Paused: {}", reason);
+      scheduleResumeCheck();
     }
   }
 
-  private Future<Void> commit(Map<TopicPartition, Long> offsets) {
+  /** Why the source must not poll now, or null. */
+  private String pauseReason() {
+    if (downstreamBehind.getAsBoolean()) return "downstream behind (candle writes)";
+    if (deadLetters.pending() >= config.maxPendingDeadLetters() || deadLetters.overCharBound()) {
+      return deadLetters.pending() + " dead letters waiting to be written";
+    }
+    return null;
+  }
+
+  /** Starts a commit round unless one is running, in which case another follows it. */
+  private void requestCommit() {
+    if (stopping) return; // stop() makes the last commit itself
+    if (committing) {
+      commitAgain = true;
+      return;
+    }
+    committing = true;
+    Map<TopicPartition, Long> target = new HashMap<>(processed);
+    commitDone = durability.processedSoFar(false)
+        .compose(v -> commit(target))
+        .recover(e -> {
+          log.warn("Offset commit failed (the next commit covers it): {}", e.toString());
+          return Future.succeededFuture();
+        })
+        .onComplete(ar -> {
+          committing = false;
+          if (commitAgain) {
+            commitAgain = false;
+            requestCommit();
+          }
+        });
+  }
+
+  /** Commits each target offset, held back to the first dead letter not written yet; only what moves forward. */
+  private Future<Void> commit(Map<TopicPartition, Long> target) {
     Map<TopicPartition, OffsetAndMetadata> c = new HashMap<>();
-    offsets.forEach((tp, off) -> { if (assigned.contains(tp)) c.put(tp, new OffsetAndMetadata(off, null)); });
+    target.forEach((tp, off) -> {
+      if (!assigned.contains(tp)) return;
+      Long held = deadLetters.firstPending(tp);
+      long to = held == null ? off : Math.min(off, held);
+      Long before = committed.get(tp);
+      if (before == null || to > before) c.put(tp, new OffsetAndMetadata(to, null));
+    });
     if (c.isEmpty()) return Future.succeededFuture();
-    return consumer.commit(c).onSuccess(x -> committedBatches++).mapEmpty();
+    return consumer.commit(c).onSuccess(x -> {
+      commits++;
+      c.forEach((tp, om) -> { if (assigned.contains(tp)) committed.merge(tp, om.getOffset(), Math::max); });
+    }).mapEmpty();
   }
 
   private void maybeResume() {
-    if (stopping) return;
-    if (paused && batchesAwaitingCommit <= config.maxInFlightBatches() / 2 && !downstreamBehind.getAsBoolean()) {
+    if (stopping || !paused) return;
+    if (pauseReason() == null) {
       paused = false;
+      ConsumerRecords<byte[], byte[]> batch = held;
+      held = null;
       pollNext();
-    } else if (paused && batchesAwaitingCommit == 0) {
-      // Only the downstream holds us: look again shortly rather than waiting for a commit that will not come.
-      vertx.setTimer(50, id -> maybeResume());
+      if (batch != null) onBatch(batch);
+    } else {
+      scheduleResumeCheck();
     }
+  }
+
+  /** While paused, the downstream (or the dead-letter destination) is looked at again shortly; one timer at a time. */
+  private void scheduleResumeCheck() {
+    if (resumeCheck >= 0 || stopping) return;
+    resumeCheck = vertx.setTimer(50, id -> {
+      resumeCheck = -1;
+      maybeResume();
+    });
   }
 
   private void onAssigned(Set<TopicPartition> partitions) {
     assigned.addAll(partitions);
     log.info("Assigned {}", partitions);
+    consumer.partitionsFor(config.topic()).onSuccess(infos -> topicPartitions = infos.size());
+    updateLag();
   }
 
   private void onRevoked(Set<TopicPartition> partitions) {
-    if (stopping) {
-      // Revocation during close: the commit chain already committed everything processed.
-      assigned.removeAll(partitions);
-      return;
-    }
-    Map<TopicPartition, OffsetAndMetadata> c = new HashMap<>();
     for (TopicPartition tp : partitions) {
-      Long off = processed.remove(tp);
-      if (off != null) c.put(tp, new OffsetAndMetadata(off, null));
+      processed.remove(tp);
+      committed.remove(tp);
+      deadLetters.dropPartition(tp);
+      metrics.removeLag(tp.getTopic(), tp.getPartition());
     }
-    if (!c.isEmpty()) consumer.commit(c).onFailure(e -> log.warn("Commit on revoke failed: {}", e.toString()));
     assigned.removeAll(partitions);
-    log.info("Revoked {}", partitions);
+    if (!stopping) log.info("Revoked {}", partitions);
   }
 
+  /**
+   * Whether this consumer holds every partition of the topic (every symbol on it is this process's): null while that
+   * is not known yet (no assignment, or the topic's partition count not read yet).
+   */
+  public Boolean ownsAllPartitions() {
+    if (topicPartitions <= 0 || assigned.isEmpty()) return null;
+    return assigned.size() == topicPartitions;
+  }
+
+  /**
+   * Lag per partition for the meters: end offset minus the next offset this consumer processes — the one after the
+   * last processed record, or, for a partition that has delivered nothing here yet, the consumer's position (where
+   * it resumes: the committed offset), so a freshly assigned partition that is caught up reads 0, not its end offset.
+   */
   private void updateLag() {
-    if (assigned.isEmpty()) return;
+    if (assigned.isEmpty() || stopping) return;
     Set<TopicPartition> tps = Set.copyOf(assigned);
     consumer.endOffsets(tps).onSuccess(ends -> ends.forEach((tp, end) -> {
-      long pos = processed.getOrDefault(tp, 0L);
-      metrics.lag(tp.getTopic() + "-" + tp.getPartition(), Math.max(0, end - pos));
+      Long done = processed.get(tp);
+      Future<Long> position = done != null ? Future.succeededFuture(done) : consumer.position(tp);
+      position.onSuccess(pos -> {
+        if (assigned.contains(tp)) metrics.lag(tp.getTopic(), tp.getPartition(), Math.max(0, end - pos));
+      });
     }));
   }
 
@@ -282,23 +376,44 @@ public final class KafkaTickSource implements TickSource {
 
   /**
    * Stops polling first (closing under a running poll loop makes the Kafka client fail every poll with "not safe for
-   * multi-threaded access" until the close finishes), waits for the outstanding commits, then leaves the group.
+   * multi-threaded access" until the close finishes), then commits what the downstream made durable (an urgent
+   * checkpoint; bounded in time), then leaves the group. Dead letters still pending are not committed past.
    */
   @Override
   public Future<Void> stop() {
     if (consumer == null || stopping) return Future.succeededFuture();
     stopping = true;
     if (lagTimer >= 0) vertx.cancelTimer(lagTimer);
-    return commitChain.recover(e -> Future.succeededFuture()).compose(v -> consumer.close());
+    deadLetters.close();
+    // The urgent checkpoint round also completes whatever a commit in flight waits for (a round takes all waiters).
+    return pollDone
+        .transform(ar -> durability.processedSoFar(true).timeout(STOP_COMMIT_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS))
+        .transform(ar -> {
+          if (ar.failed()) {
+            log.warn("No final commit, the downstream could not make the last records durable: {}", ar.cause().toString());
+            return consumer.close();
+          }
+          return commitDone.transform(x -> commit(new HashMap<>(processed)))
+              .transform(x -> {
+                if (x.failed()) log.warn("Final commit failed: {}", x.cause().toString());
+                return consumer.close();
+              });
+        });
   }
 
   @Override
   public JsonObject status() {
     JsonArray parts = new JsonArray();
     assigned.forEach(tp -> parts.add(tp.getTopic() + "-" + tp.getPartition()));
+    JsonObject committedOffsets = new JsonObject();
+    committed.forEach((tp, off) -> committedOffsets.put(tp.getTopic() + "-" + tp.getPartition(), off));
+    JsonObject processedOffsets = new JsonObject();
+    processed.forEach((tp, off) -> processedOffsets.put(tp.getTopic() + "-" + tp.getPartition(), off));
     SourceHealth h = health(System.nanoTime());
     return new JsonObject().put("source", "kafka").put("connected", h.connected())
         .put("lag", h.lag() == SourceHealth.UNKNOWN ? null : h.lag()).put("topic", config.topic()).put("assigned", parts)
-        .put("paused", paused).put("batchesAwaitingCommit", batchesAwaitingCommit).put("committedBatches", committedBatches);
+        .put("paused", paused).put("pauseReason", paused ? pauseReason() : null)
+        .put("processedOffsets", processedOffsets).put("committedOffsets", committedOffsets).put("commits", commits)
+        .put("deadLetters", deadLetters.status());
   }
 }
