@@ -82,6 +82,9 @@ public final class RefreshTokens {
     return rotate(presented, 0);
   }
 
+  /** Reads of a family racing a concurrent rotation retried before any verdict (see {@link #rotate(String, int)}). */
+  private static final int MAX_ATTEMPTS = 3;
+
   private Future<Rotated> rotate(String presented, int attempt) {
     String familyId = familyOf(presented);
     if (familyId == null) return Future.failedFuture(invalid());
@@ -98,6 +101,11 @@ public final class RefreshTokens {
           String successorHash = hash(successor.refreshToken());
           Long usedAt = token.body().getLong("usedAt");
           long now = clock.millis();
+          // The two documents are read one after the other, so a rotation committing in between can pair an old one
+          // with a new one: "unused" but no longer current, or "used" but still current. A rotation writes both at
+          // once, so such a pair is always a torn read, never reuse: read again rather than revoke a live login.
+          boolean consistent = (usedAt == null) == hash.equals(f.getString("current"));
+          if (!consistent && attempt < MAX_ATTEMPTS) return rotate(presented, attempt + 1);
           if (usedAt == null && hash.equals(f.getString("current"))) {
             int ttl = config.refreshTokenTtlSeconds();
             return store.batch(CONTAINER, familyId, List.of(
@@ -109,7 +117,7 @@ public final class RefreshTokens {
                 .map(successor)
                 .recover(e -> {
                   // Lost a race with a concurrent rotation of the same token: look again, now it is a (graceful) reuse.
-                  if (attempt == 0 && e instanceof StoreException se
+                  if (attempt < MAX_ATTEMPTS && e instanceof StoreException se
                       && (se.kind() == StoreException.Kind.PRECONDITION_FAILED
                       || se.kind() == StoreException.Kind.CONFLICT)) {
                     return rotate(presented, attempt + 1);
