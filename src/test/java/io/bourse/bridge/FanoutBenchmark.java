@@ -41,18 +41,26 @@ import org.junit.jupiter.api.Timeout;
  * server and publisher share them, for both variants alike. Latency is tick publish → frame parsed by the client
  * (same JVM, so one {@code System.nanoTime} clock). Not part of the normal build: {@code mvn -B -Pbenchmarks test
  * -Dtest=FanoutBenchmark} (see docs/BENCHMARKS.md). Sizes via {@code -Dbench.clients=},
- * {@code -Dbench.seconds=}, {@code -Dbench.rounds=} (default 2, ABBA order). Results go to stdout and target/benchmarks/bridge.json.
+ * {@code -Dbench.seconds=}, {@code -Dbench.rounds=} (default 2, ABBA order), {@code -Dbench.warmupSeconds=}.
+ * Results go to stdout and target/benchmarks/bridge.json.
+ *
+ * <p>Before the measured rounds each variant runs one unrecorded warm-up phase ({@code bench.warmupSeconds}, default
+ * 20 s, with the same clients and rate; 0 = none), bridge first, then bare. Without it the first measured phase of a
+ * cold JVM pays for class loading and JIT compilation of the whole bridge path (seen: p99 2.4 s in the first bridge
+ * phase, 25 ms in the second), which is the JVM's start-up, not the bridge's steady cost. The ABBA order then only
+ * has drifting background load left to even out.
  */
 class FanoutBenchmark {
   static final int CLIENTS = Integer.getInteger("bench.clients", 1000);
   static final int SECONDS = Integer.getInteger("bench.seconds", 20);
   static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
+  static final int JIT_WARMUP_SECONDS = Integer.getInteger("bench.warmupSeconds", 20);
   static final int WARMUP_SECONDS = 5;
   static final int SYMBOLS = 10;
   static final int TICKS_PER_SYMBOL_PER_SECOND = 10;
 
   record Result(String name, long published, long expected, long delivered, long conflated, Histogram latencyUs,
-                double seconds) {
+                double seconds, double load) {
     double deliveredPerSecond() { return delivered / seconds; }
 
     JsonObject json() {
@@ -60,7 +68,7 @@ class FanoutBenchmark {
           .put("delivered", delivered).put("conflated", conflated).put("deliveredPerSecond", deliveredPerSecond())
           .put("p50ms", latencyUs.getValueAtPercentile(50) / 1000.0)
           .put("p99ms", latencyUs.getValueAtPercentile(99) / 1000.0)
-          .put("maxMs", latencyUs.getMaxValue() / 1000.0);
+          .put("maxMs", latencyUs.getMaxValue() / 1000.0).put("loadAtStart", load);
     }
   }
 
@@ -96,15 +104,21 @@ class FanoutBenchmark {
     // gets the traffic; with a real port they share it, as in production.
     JsonObject overrides = Api.knownAdmin().put("http", new JsonObject().put("port", io.bourse.support.FreePorts.next()));
     try (TestApp app = TestApp.start(overrides)) {
+      if (JIT_WARMUP_SECONDS > 0) {
+        System.out.printf("warm-up: one unrecorded phase of each variant, %d s each%n", JIT_WARMUP_SECONDS);
+        bridge(app, clients, JIT_WARMUP_SECONDS);
+        bare(app, clients, JIT_WARMUP_SECONDS);
+        System.out.println("warm-up done; measured rounds follow");
+      }
       // ABBA order over the rounds (bridge, bare, bare, bridge, ...), so warm-up and drifting background load do not
       // favour one variant.
       for (int round = 0; round < ROUNDS; round++) {
         if (round % 2 == 0) {
-          results.add(bridge(app, clients));
-          results.add(bare(app, clients));
+          results.add(bridge(app, clients, SECONDS));
+          results.add(bare(app, clients, SECONDS));
         } else {
-          results.add(bare(app, clients));
-          results.add(bridge(app, clients));
+          results.add(bare(app, clients, SECONDS));
+          results.add(bridge(app, clients, SECONDS));
         }
       }
     } catch (AssertionError blocked) {
@@ -117,7 +131,7 @@ class FanoutBenchmark {
     report(results, load1, load2);
   }
 
-  private Result bridge(TestApp app, Vertx clients) throws Exception {
+  private Result bridge(TestApp app, Vertx clients, int seconds) throws Exception {
     Window w = new Window();
     List<WebSocket> sockets = connect(clients, app.port(), "/eventbus/websocket", w);
     for (WebSocket ws : sockets) {
@@ -130,14 +144,14 @@ class FanoutBenchmark {
     Counter conflated = app.metrics.registry().find("bourse.bridge.messages.conflated").tag("namespace", "public")
         .counter();
     double conflatedBefore = conflated == null ? 0 : conflated.count();
-    Result r = drive("bridge", app.vertx, w, sockets.size(), (sym, body) -> app.vertx.eventBus()
+    Result r = drive("bridge", app.vertx, w, sockets.size(), seconds, (sym, body) -> app.vertx.eventBus()
         .publish("md.tick." + sym, body));
     clients.cancelTimer(pinger);
     close(sockets);
     Thread.sleep(5000); // the bridge sockets close and their consumers unregister before the next phase
     long conflatedCount = conflated == null ? 0 : (long) (conflated.count() - conflatedBefore);
     return new Result(r.name(), r.published(), r.expected(), r.delivered(), conflatedCount, r.latencyUs(),
-        r.seconds());
+        r.seconds(), r.load());
   }
 
   /** The baseline: the same ticks, event bus → one encode → write to every socket of this instance. */
@@ -166,7 +180,7 @@ class FanoutBenchmark {
     }
   }
 
-  private Result bare(TestApp app, Vertx clients) throws Exception {
+  private Result bare(TestApp app, Vertx clients, int seconds) throws Exception {
     int instances = app.app.config().instancesOf("http");
     Promise<Integer> first = Promise.promise();
     List<String> deployments = new ArrayList<>();
@@ -181,7 +195,7 @@ class FanoutBenchmark {
     Window w = new Window();
     List<WebSocket> sockets = connect(clients, port, "/bare", w);
     Thread.sleep(2000);
-    Result r = drive("bare WebSocket broadcast", app.vertx, w, sockets.size(),
+    Result r = drive("bare WebSocket broadcast", app.vertx, w, sockets.size(), seconds,
         (sym, body) -> app.vertx.eventBus().publish("bench.bare.tick", body));
     close(sockets);
     for (String d : deployments) app.vertx.undeploy(d).await(10, TimeUnit.SECONDS);
@@ -193,7 +207,9 @@ class FanoutBenchmark {
   }
 
   /** Publishes 100 ticks/s round-robin over the symbols on the server's Vert.x, warms up, measures, drains. */
-  private Result drive(String name, Vertx server, Window w, int subscribers, Publisher publisher) throws Exception {
+  private Result drive(String name, Vertx server, Window w, int subscribers, int seconds, Publisher publisher)
+      throws Exception {
+    double load = loadAverage();
     AtomicLong seq = new AtomicLong();
     AtomicLong publishedInWindow = new AtomicLong();
     long periodMs = 1000L / (SYMBOLS * TICKS_PER_SYMBOL_PER_SECOND);
@@ -208,16 +224,17 @@ class FanoutBenchmark {
     });
     Thread.sleep(WARMUP_SECONDS * 1000L);
     w.start = System.nanoTime();
-    Thread.sleep(SECONDS * 1000L);
+    Thread.sleep(seconds * 1000L);
     w.end = System.nanoTime();
     server.cancelTimer(timer);
     Thread.sleep(3000); // let frames of ticks published before the end arrive
     long published = publishedInWindow.get();
     long expected = published * subscribers;
     Histogram h = w.latencyUs.copy();
-    System.out.printf("%s: %d subscribers, %d ticks published in %d s, %d/%d frames delivered, p99 %.1f ms%n", name,
-        subscribers, published, SECONDS, w.delivered.sum(), expected, h.getValueAtPercentile(99) / 1000.0);
-    return new Result(name, published, expected, w.delivered.sum(), 0, h, SECONDS);
+    System.out.printf("%s: %d subscribers, %d ticks published in %d s, %d/%d frames delivered, p50 %.1f ms, p99 %.1f ms, "
+        + "load %.2f%n", name, subscribers, published, seconds, w.delivered.sum(), expected,
+        h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, load);
+    return new Result(name, published, expected, w.delivered.sum(), 0, h, seconds, load);
   }
 
   private List<WebSocket> connect(Vertx clients, int port, String uri, Window w) throws Exception {
@@ -252,16 +269,29 @@ class FanoutBenchmark {
 
   private static void report(List<Result> results, double load1, double load2) throws Exception {
     StringBuilder out = new StringBuilder();
-    out.append(String.format("%nBridge fan-out: %d clients x %d symbols x %d ticks/s, %d s measured, load avg %.1f -> %.1f%n",
-        CLIENTS, SYMBOLS, TICKS_PER_SYMBOL_PER_SECOND, SECONDS, load1, load2));
-    out.append("| Variant | delivered / expected | delivered/s | conflated | p50 ms | p99 ms | max ms |\n");
-    out.append("|---|---|---|---|---|---|---|\n");
+    out.append(String.format("%nBridge fan-out: %d clients x %d symbols x %d ticks/s, %d s measured, %d s warm-up per "
+        + "variant, load avg %.2f -> %.2f%n", CLIENTS, SYMBOLS, TICKS_PER_SYMBOL_PER_SECOND, SECONDS,
+        JIT_WARMUP_SECONDS, load1, load2));
+    out.append("| Variant | load | delivered / expected | delivered/s | conflated | p50 ms | p99 ms | max ms |\n");
+    out.append("|---|---|---|---|---|---|---|---|\n");
     io.vertx.core.json.JsonArray json = new io.vertx.core.json.JsonArray();
     for (Result r : results) {
-      out.append(String.format("| %s | %,d / %,d | %,.0f | %,d | %.1f | %.1f | %.1f |%n", r.name(), r.delivered(),
-          r.expected(), r.deliveredPerSecond(), r.conflated(), r.latencyUs().getValueAtPercentile(50) / 1000.0,
-          r.latencyUs().getValueAtPercentile(99) / 1000.0, r.latencyUs().getMaxValue() / 1000.0));
+      out.append(String.format("| %s | %.2f | %,d / %,d | %,.0f | %,d | %.1f | %.1f | %.1f |%n", r.name(), r.load(),
+          r.delivered(), r.expected(), r.deliveredPerSecond(), r.conflated(),
+          r.latencyUs().getValueAtPercentile(50) / 1000.0, r.latencyUs().getValueAtPercentile(99) / 1000.0,
+          r.latencyUs().getMaxValue() / 1000.0));
       json.add(r.json());
+    }
+    // Each round is one bridge and one bare phase next to each other: its own ratio, then the ratio over all rounds.
+    for (int i = 0; i + 1 < results.size(); i += 2) {
+      Result a = results.get(i);
+      Result b = results.get(i + 1);
+      Result bridge = a.name().equals("bridge") ? a : b;
+      Result bare = bridge == a ? b : a;
+      if (bare.deliveredPerSecond() > 0) {
+        out.append(String.format("Round %d: bridge / bare delivery rate %.2f%n", i / 2 + 1,
+            bridge.deliveredPerSecond() / bare.deliveredPerSecond()));
+      }
     }
     double bridgeRate = results.stream().filter(r -> r.name().equals("bridge"))
         .mapToDouble(Result::deliveredPerSecond).sum();
@@ -274,6 +304,7 @@ class FanoutBenchmark {
     Path dir = Path.of("target", "benchmarks");
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("bridge.json"), new JsonObject().put("clients", CLIENTS).put("seconds", SECONDS)
-        .put("loadBefore", load1).put("loadAfter", load2).put("results", json).encodePrettily());
+        .put("warmupSeconds", JIT_WARMUP_SECONDS).put("loadBefore", load1).put("loadAfter", load2)
+        .put("results", json).encodePrettily());
   }
 }
