@@ -60,16 +60,47 @@ class FanoutBenchmark {
   static final int TICKS_PER_SYMBOL_PER_SECOND = 10;
 
   record Result(String name, long published, long expected, long delivered, long conflated, Histogram latencyUs,
-                double seconds, double load) {
+                double seconds, double load, long serverCpuNanos) {
     double deliveredPerSecond() { return delivered / seconds; }
+
+    /** CPU the server's event loops (publisher included) spent per delivered frame, in microseconds. */
+    double serverCpuUsPerFrame() { return delivered == 0 ? 0 : serverCpuNanos / 1000.0 / delivered; }
 
     JsonObject json() {
       return new JsonObject().put("name", name).put("published", published).put("expected", expected)
           .put("delivered", delivered).put("conflated", conflated).put("deliveredPerSecond", deliveredPerSecond())
           .put("p50ms", latencyUs.getValueAtPercentile(50) / 1000.0)
           .put("p99ms", latencyUs.getValueAtPercentile(99) / 1000.0)
-          .put("maxMs", latencyUs.getMaxValue() / 1000.0).put("loadAtStart", load);
+          .put("maxMs", latencyUs.getMaxValue() / 1000.0).put("loadAtStart", load)
+          .put("serverCpuUsPerFrame", serverCpuUsPerFrame());
     }
+  }
+
+  /** Thread ids of the clients' event loops: their CPU is not the server's. */
+  static java.util.Set<Long> clientLoopThreads = java.util.Set.of();
+
+  private static java.util.Set<Long> clientLoopThreads(Vertx clients) throws Exception {
+    java.util.Set<Long> ids = new java.util.HashSet<>();
+    for (io.netty.util.concurrent.EventExecutor e : ((io.vertx.core.internal.VertxInternal) clients).nettyEventLoopGroup()) {
+      ids.add(e.submit(() -> Thread.currentThread().getId()).get(10, TimeUnit.SECONDS));
+    }
+    return ids;
+  }
+
+  /**
+   * CPU time of the server's event loops so far: every Vert.x event-loop thread that is not a client's. Both
+   * variants pay their publisher timer, event-bus delivery and socket writes there, so this is the cost of fan-out.
+   */
+  private static long serverLoopCpuNanos() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (t == null || !t.getThreadName().startsWith("vert.x-eventloop-thread-")
+          || clientLoopThreads.contains(t.getThreadId())) continue;
+      long cpu = mx.getThreadCpuTime(t.getThreadId());
+      if (cpu > 0) sum += cpu;
+    }
+    return sum;
   }
 
   /** Measures between two nanoTime marks; records only frames of ticks published inside the window. */
@@ -99,6 +130,7 @@ class FanoutBenchmark {
   void run() throws Exception {
     double load1 = loadAverage();
     Vertx clients = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    clientLoopThreads = clientLoopThreads(clients);
     List<Result> results = new ArrayList<>();
     // A fixed port, not 0: with port 0 each HTTP verticle instance binds its own random port and only one of them
     // gets the traffic; with a real port they share it, as in production.
@@ -151,7 +183,7 @@ class FanoutBenchmark {
     Thread.sleep(5000); // the bridge sockets close and their consumers unregister before the next phase
     long conflatedCount = conflated == null ? 0 : (long) (conflated.count() - conflatedBefore);
     return new Result(r.name(), r.published(), r.expected(), r.delivered(), conflatedCount, r.latencyUs(),
-        r.seconds(), r.load());
+        r.seconds(), r.load(), r.serverCpuNanos());
   }
 
   /** The baseline: the same ticks, event bus → one encode → write to every socket of this instance. */
@@ -223,18 +255,22 @@ class FanoutBenchmark {
           .put("size", "1").put("timestamp", java.time.Instant.now().toString()).put("t", t));
     });
     Thread.sleep(WARMUP_SECONDS * 1000L);
+    long cpuBefore = serverLoopCpuNanos();
     w.start = System.nanoTime();
     Thread.sleep(seconds * 1000L);
     w.end = System.nanoTime();
+    long cpu = serverLoopCpuNanos() - cpuBefore;
     server.cancelTimer(timer);
     Thread.sleep(3000); // let frames of ticks published before the end arrive
     long published = publishedInWindow.get();
     long expected = published * subscribers;
     Histogram h = w.latencyUs.copy();
+    Result r = new Result(name, published, expected, w.delivered.sum(), 0, h, seconds, load, cpu);
     System.out.printf("%s: %d subscribers, %d ticks published in %d s, %d/%d frames delivered, p50 %.1f ms, p99 %.1f ms, "
-        + "load %.2f%n", name, subscribers, published, seconds, w.delivered.sum(), expected,
-        h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, load);
-    return new Result(name, published, expected, w.delivered.sum(), 0, h, seconds, load);
+        + "server loops %.2f us CPU/frame, load %.2f%n", name, subscribers, published, seconds, w.delivered.sum(),
+        expected, h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, r.serverCpuUsPerFrame(),
+        load);
+    return r;
   }
 
   private List<WebSocket> connect(Vertx clients, int port, String uri, Window w) throws Exception {
@@ -272,14 +308,14 @@ class FanoutBenchmark {
     out.append(String.format("%nBridge fan-out: %d clients x %d symbols x %d ticks/s, %d s measured, %d s warm-up per "
         + "variant, load avg %.2f -> %.2f%n", CLIENTS, SYMBOLS, TICKS_PER_SYMBOL_PER_SECOND, SECONDS,
         JIT_WARMUP_SECONDS, load1, load2));
-    out.append("| Variant | load | delivered / expected | delivered/s | conflated | p50 ms | p99 ms | max ms |\n");
-    out.append("|---|---|---|---|---|---|---|---|\n");
+    out.append("| Variant | load | delivered / expected | delivered/s | conflated | p50 ms | p99 ms | max ms | server CPU µs/frame |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|\n");
     io.vertx.core.json.JsonArray json = new io.vertx.core.json.JsonArray();
     for (Result r : results) {
-      out.append(String.format("| %s | %.2f | %,d / %,d | %,.0f | %,d | %.1f | %.1f | %.1f |%n", r.name(), r.load(),
-          r.delivered(), r.expected(), r.deliveredPerSecond(), r.conflated(),
+      out.append(String.format("| %s | %.2f | %,d / %,d | %,.0f | %,d | %.1f | %.1f | %.1f | %.2f |%n", r.name(),
+          r.load(), r.delivered(), r.expected(), r.deliveredPerSecond(), r.conflated(),
           r.latencyUs().getValueAtPercentile(50) / 1000.0, r.latencyUs().getValueAtPercentile(99) / 1000.0,
-          r.latencyUs().getMaxValue() / 1000.0));
+          r.latencyUs().getMaxValue() / 1000.0, r.serverCpuUsPerFrame()));
       json.add(r.json());
     }
     // Each round is one bridge and one bare phase next to each other: its own ratio, then the ratio over all rounds.
