@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import java.util.function.Function;
 import io.bourse.auth.Principal;
 import io.bourse.common.Addresses;
+import io.bourse.common.SharedJson;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -57,10 +58,10 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
     final Principal principal;
     long expiryTimer = -1;
     long registerTimer = -1;
-    /** Market data: the latest envelope per address, in first-held order. Bounded by the handlers per socket. */
-    final LinkedHashMap<String, JsonObject> latest = new LinkedHashMap<>();
-    /** Trading/admin: envelopes in order, bounded by {@link BridgeLimits#maxHeldPerSocket()}. */
-    final ArrayDeque<JsonObject> queue = new ArrayDeque<>();
+    /** Market data: the latest encoded frame per address, in first-held order. Bounded by the handlers per socket. */
+    final LinkedHashMap<String, Buffer> latest = new LinkedHashMap<>();
+    /** Trading/admin: encoded frames in order, bounded by {@link BridgeLimits#maxHeldPerSocket()}. */
+    final ArrayDeque<Buffer> queue = new ArrayDeque<>();
     boolean closing;
 
     SocketState(Principal principal) { this.principal = principal; }
@@ -196,10 +197,14 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
   /**
    * Outbound backpressure. The bridge writes each delivered message straight to the socket, whose queue is unbounded:
    * a client that stops reading would grow server memory without limit. So while the socket's write queue is full
-   * (or we already hold messages for it, to keep order) the bridge's write is refused and the envelope held here:
+   * (or we already hold messages for it, to keep order) the bridge's write is refused and the frame held here:
    * market data keeps only the latest per address; trading/admin keep an ordered queue, and the socket is closed with
-   * {@code slow_consumer} when it overflows. Held envelopes are written on drain. They have already passed the
-   * bridge's outbound match (RECEIVE runs after it), so writing them ourselves does not bypass the allow-list.
+   * {@code slow_consumer} when it overflows. Held frames are written on drain. They have already passed the bridge's
+   * outbound match (RECEIVE runs after it), so writing them ourselves does not bypass the allow-list.
+   *
+   * <p>Market data bodies are {@link SharedJson}: one instance per tick for every subscribed socket. Their frame is
+   * encoded once per tick ({@link #sharedFrame}) and written here instead of letting the bridge encode the same
+   * envelope again for each socket (the refusal only stops the bridge's own write).
    */
   private void onReceive(BridgeEvent be) {
     SockJSSocket sock = be.socket();
@@ -208,13 +213,20 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
       be.tryComplete(false);
       return;
     }
+    JsonObject envelope = be.getRawMessage();
+    Buffer shared = sharedFrame(envelope);
     if (s.held() == 0 && !sock.writeQueueFull()) {
       metrics.out(ns);
-      be.tryComplete(true);
+      if (shared == null) {
+        be.tryComplete(true);
+      } else {
+        be.tryComplete(false);
+        sock.write(shared);
+      }
       return;
     }
     be.tryComplete(false);
-    JsonObject envelope = be.getRawMessage();
+    Buffer frame = shared != null ? shared : Buffer.buffer(envelope.encode());
     if (ns.conflates() && limits.conflateMarketData()) {
       String address = envelope.getString("address");
       if (s.latest.remove(address) != null) {
@@ -222,13 +234,13 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
       } else {
         metrics.held(ns, 1);
       }
-      s.latest.put(address, envelope); // re-inserted last: the newest value goes out after older addresses
+      s.latest.put(address, frame); // re-inserted last: the newest value goes out after older addresses
     } else if (s.queue.size() >= limits.maxHeldPerSocket()) {
       metrics.slowClosed(ns);
       close(sock, s, CLOSE_SLOW_CONSUMER, "slow_consumer");
       return;
     } else {
-      s.queue.add(envelope);
+      s.queue.add(frame);
       metrics.held(ns, 1);
     }
     if (s.held() == 1) {
@@ -237,9 +249,25 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
     }
   }
 
+  /**
+   * The encoded frame of an envelope whose body is {@link SharedJson}, computed once per message and kept with the
+   * body, so the other sockets subscribed to the address reuse the bytes. Only for the plain {@code rec} envelope
+   * ({@code type}, {@code address}, {@code body}, exactly what the bridge builds): one with headers or a reply
+   * address goes the ordinary way. The bytes are what the bridge itself would have written ({@code envelope.encode()}).
+   * A Buffer may be written to many sockets and from several event loops: each write reads it through its own slice.
+   */
+  static Buffer sharedFrame(JsonObject envelope) {
+    if (envelope == null || envelope.size() != 3 || !(envelope.getMap().get("body") instanceof SharedJson body)) {
+      return null;
+    }
+    String address = envelope.getString("address");
+    if (address == null || !"rec".equals(envelope.getString("type"))) return null;
+    return body.derived(address, b -> Buffer.buffer(envelope.encode()));
+  }
+
   private void flush(SockJSSocket sock, SocketState s) {
     while (s.held() > 0 && !s.closing && !sock.writeQueueFull()) {
-      JsonObject next;
+      Buffer next;
       if (!s.queue.isEmpty()) {
         next = s.queue.poll();
       } else {
@@ -248,7 +276,7 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
       }
       metrics.held(ns, -1);
       metrics.out(ns);
-      sock.write(Buffer.buffer(next.encode()));
+      sock.write(next);
     }
     // Still behind: the drain handler stays set and calls us again.
   }

@@ -3,6 +3,7 @@ package io.bourse.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bourse.common.Addresses;
+import io.bourse.common.SharedJson;
 import io.bourse.support.Api;
 import io.bourse.support.Jwts;
 import io.bourse.support.TestApp;
@@ -49,31 +50,20 @@ class BridgeBackpressureTest {
     return g == null ? Double.NaN : g.value();
   }
 
-  /** Registration is unacknowledged: publish probes until one arrives, then drop what was received. */
-  private static void awaitRegistered(BridgeClient c, String address) throws Exception {
-    for (int i = 0; i < 100; i++) {
-      app.vertx.eventBus().publish(address, new JsonObject().put("probe", i).put("seq", -1));
-      if (c.await(BridgeClient.rec(address), 100) != null) {
-        Thread.sleep(100);
-        c.frames.clear();
-        return;
-      }
-    }
-    throw new AssertionError("never registered: " + address);
-  }
-
   @Test
   void slowMarketDataClientIsConflatedToTheLatestPerAddressAndCatchesUp() throws Exception {
     try (BridgeClient c = BridgeClient.connect(app, "/eventbus/websocket", slowClient())) {
       for (int a = 0; a < ADDRESSES; a++) {
         c.register(Addresses.mdTick("SLOW" + a));
-        awaitRegistered(c, Addresses.mdTick("SLOW" + a));
+        c.awaitRegistered(app.vertx.eventBus(), Addresses.mdTick("SLOW" + a));
       }
       c.ws.pause();
       for (int i = 0; i < PER_ADDRESS; i++) {
         for (int a = 0; a < ADDRESSES; a++) {
+          // As the market-data verticle publishes: shared bodies, whose frames are encoded once and held as bytes.
           app.vertx.eventBus().publish(Addresses.mdTick("SLOW" + a),
-              new JsonObject().put("symbol", "SLOW" + a).put("seq", i).put("pad", PADDING));
+              SharedJson.of(new JsonObject().put("symbol", "SLOW" + a).put("seq", i).put("pad", PADDING)),
+              SharedJson.delivery());
         }
         if (i % 50 == 0) Thread.sleep(5); // let the event loop interleave, as a live feed would
       }
@@ -108,7 +98,7 @@ class BridgeBackpressureTest {
     try (BridgeClient c = BridgeClient.connect(app, "/eventbus/trading/websocket?access_token=" + token,
         slowClient())) {
       c.register(orders);
-      awaitRegistered(c, orders);
+      c.awaitRegistered(app.vertx.eventBus(), orders);
       c.ws.pause();
       var slowClosed = app.metrics.registry().find("bourse.bridge.sockets.slow.closed").tag("namespace", "trading")
           .counter();

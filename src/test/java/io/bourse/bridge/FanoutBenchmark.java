@@ -1,5 +1,6 @@
 package io.bourse.bridge;
 
+import io.bourse.common.SharedJson;
 import io.bourse.support.Api;
 import io.bourse.support.TestApp;
 import io.micrometer.core.instrument.Counter;
@@ -55,6 +56,12 @@ class FanoutBenchmark {
   static final int SECONDS = Integer.getInteger("bench.seconds", 20);
   static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
   static final int JIT_WARMUP_SECONDS = Integer.getInteger("bench.warmupSeconds", 20);
+  /**
+   * "shared" (default): ticks are published as the market-data verticle publishes them, an immutable
+   * {@link SharedJson} with its no-copy codec; "plain": a plain JsonObject (copied per consumer, encoded per socket),
+   * for before/after comparisons.
+   */
+  static final boolean SHARED_BODY = !"plain".equals(System.getProperty("bench.body", "shared"));
   static final int WARMUP_SECONDS = 5;
   static final int SYMBOLS = 10;
   static final int TICKS_PER_SYMBOL_PER_SECOND = 10;
@@ -176,8 +183,8 @@ class FanoutBenchmark {
     Counter conflated = app.metrics.registry().find("bourse.bridge.messages.conflated").tag("namespace", "public")
         .counter();
     double conflatedBefore = conflated == null ? 0 : conflated.count();
-    Result r = drive("bridge", app.vertx, w, sockets.size(), seconds, (sym, body) -> app.vertx.eventBus()
-        .publish("md.tick." + sym, body));
+    Result r = drive("bridge", app.vertx, w, sockets.size(), seconds, (sym, body) -> publish(app.vertx,
+        "md.tick." + sym, body));
     clients.cancelTimer(pinger);
     close(sockets);
     Thread.sleep(5000); // the bridge sockets close and their consumers unregister before the next phase
@@ -228,10 +235,18 @@ class FanoutBenchmark {
     List<WebSocket> sockets = connect(clients, port, "/bare", w);
     Thread.sleep(2000);
     Result r = drive("bare WebSocket broadcast", app.vertx, w, sockets.size(), seconds,
-        (sym, body) -> app.vertx.eventBus().publish("bench.bare.tick", body));
+        (sym, body) -> publish(app.vertx, "bench.bare.tick", body));
     close(sockets);
     for (String d : deployments) app.vertx.undeploy(d).await(10, TimeUnit.SECONDS);
     return r;
+  }
+
+  private static void publish(Vertx vertx, String address, JsonObject body) {
+    if (SHARED_BODY) {
+      vertx.eventBus().publish(address, SharedJson.of(body), SharedJson.delivery());
+    } else {
+      vertx.eventBus().publish(address, body);
+    }
   }
 
   interface Publisher {
@@ -306,8 +321,8 @@ class FanoutBenchmark {
   private static void report(List<Result> results, double load1, double load2) throws Exception {
     StringBuilder out = new StringBuilder();
     out.append(String.format("%nBridge fan-out: %d clients x %d symbols x %d ticks/s, %d s measured, %d s warm-up per "
-        + "variant, load avg %.2f -> %.2f%n", CLIENTS, SYMBOLS, TICKS_PER_SYMBOL_PER_SECOND, SECONDS,
-        JIT_WARMUP_SECONDS, load1, load2));
+        + "variant, %s bodies, load avg %.2f -> %.2f%n", CLIENTS, SYMBOLS, TICKS_PER_SYMBOL_PER_SECOND, SECONDS,
+        JIT_WARMUP_SECONDS, SHARED_BODY ? "shared" : "plain", load1, load2));
     out.append("| Variant | load | delivered / expected | delivered/s | conflated | p50 ms | p99 ms | max ms | server CPU µs/frame |\n");
     out.append("|---|---|---|---|---|---|---|---|---|\n");
     io.vertx.core.json.JsonArray json = new io.vertx.core.json.JsonArray();
@@ -340,7 +355,7 @@ class FanoutBenchmark {
     Path dir = Path.of("target", "benchmarks");
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("bridge.json"), new JsonObject().put("clients", CLIENTS).put("seconds", SECONDS)
-        .put("warmupSeconds", JIT_WARMUP_SECONDS).put("loadBefore", load1).put("loadAfter", load2)
+        .put("warmupSeconds", JIT_WARMUP_SECONDS).put("body", SHARED_BODY ? "shared" : "plain").put("loadBefore", load1).put("loadAfter", load2)
         .put("results", json).encodePrettily());
   }
 }
