@@ -55,12 +55,14 @@ public final class BridgeRoutes {
           .setMaxAddressLength(limits.maxAddressLength())
           .setPingTimeout(limits.pingTimeoutMs())
           .setReplyTimeout(limits.replyTimeoutMs())
-          // Deny by default: no inbound entries at all, outbound only the namespace's anchored regexes.
-          .setInboundPermitteds(List.of())
+          // Deny by default: inbound only bridge.auth (authenticated namespaces), outbound only the namespace's
+          // anchored regexes.
+          .setInboundPermitteds(ns.inbound())
           .setOutboundPermitteds(ns.outbound());
       Router bridge = SockJSHandler.create(vertx, sockOptions)
           .bridge(bridgeOptions, new BridgeSecurity(vertx, ns, authenticator, metrics, limits));
       router.route(ns.path() + "/*").subRouter(bridge);
     }
+    BridgeSecurity.answerReauthentication(vertx);
   }
 }

@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import java.util.function.Function;
 import io.bourse.auth.Principal;
 import io.bourse.common.Addresses;
+import io.bourse.common.BourseException;
+import io.bourse.common.ErrorCode;
 import io.bourse.common.SharedJson;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Handler;
@@ -13,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,8 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It authenticates the socket once at creation from the {@code access_token} query parameter (browsers cannot set
  * headers on a WebSocket), keeps the principal per socket, enforces tenant and role on every REGISTER, overwrites any
- * client-supplied headers on SEND/PUBLISH, closes the socket when its token expires, and bounds what a slow client can
- * make the server hold (see {@link #onReceive}). The URL and the token are never logged: the URL carries the token.
+ * client-supplied headers on SEND/PUBLISH, closes the socket when its token expires unless the client moved it onto a
+ * fresh token first ({@link #onReauthenticate}), and bounds what a slow client can make the server hold (see
+ * {@link #onReceive}). The URL and tokens are never logged: the URL carries the token.
  */
 final class BridgeSecurity implements Handler<BridgeEvent> {
   private static final Logger log = LoggerFactory.getLogger(BridgeSecurity.class);
@@ -55,7 +59,8 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
 
   /** What the hook keeps per socket: who it is, its timers, and what is held back while the client is behind. */
   private static final class SocketState {
-    final Principal principal;
+    /** Replaced (same user and tenant) when the client re-authenticates with a fresh token. */
+    Principal principal;
     long expiryTimer = -1;
     long registerTimer = -1;
     /** Market data: the latest encoded frame per address, in first-held order. Bounded by the handlers per socket. */
@@ -114,14 +119,20 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
       } else {
         SocketState s = new SocketState(ar.result());
         accept(sock, s);
-        long ms = s.principal.expiresAtEpochSeconds() * 1000 - System.currentTimeMillis();
-        s.expiryTimer = vertx.setTimer(Math.max(1, ms), id -> {
-          s.expiryTimer = -1;
-          close(sock, s, CLOSE_TOKEN_EXPIRED, "token_expired");
-        });
+        armExpiry(sock, s);
         be.tryComplete(true);
         sock.resume();
       }
+    });
+  }
+
+  /** (Re)starts the timer that closes the socket when its current token expires. */
+  private void armExpiry(SockJSSocket sock, SocketState s) {
+    if (s.expiryTimer >= 0) vertx.cancelTimer(s.expiryTimer);
+    long ms = s.principal.expiresAtEpochSeconds() * 1000 - System.currentTimeMillis();
+    s.expiryTimer = vertx.setTimer(Math.max(1, ms), id -> {
+      s.expiryTimer = -1;
+      close(sock, s, CLOSE_TOKEN_EXPIRED, "token_expired");
     });
   }
 
@@ -177,21 +188,136 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
   }
 
   /**
-   * No namespace permits inbound messages yet, so the bridge denies these anyway; the headers are still replaced
-   * with the authenticated identity so that a later inbound allow-list cannot forward spoofed ones.
+   * Client → server. The only inbound address any namespace permits is {@link Addresses#BRIDGE_AUTH} (a send, on the
+   * authenticated namespaces), handled by {@link #onReauthenticate}; everything else is then denied by the bridge's
+   * empty allow-list. The headers are still replaced with the authenticated identity, so that a later inbound
+   * allow-list cannot forward spoofed ones.
    */
   private void onSend(BridgeEvent be) {
-    SocketState s = sockets.get(be.socket());
-    if (s == null || !live(s) || s.principal == null || be.getRawMessage() == null) {
+    SockJSSocket sock = be.socket();
+    SocketState s = sockets.get(sock);
+    JsonObject raw = be.getRawMessage();
+    if (s == null || s.closing || !live(s) || s.principal == null || raw == null) {
       be.tryComplete(false);
       return;
     }
-    JsonObject raw = be.getRawMessage().copy();
-    raw.put("headers", new JsonObject()
-        .put("x-user-id", s.principal.userId())
-        .put("x-tenant-id", s.principal.tenantId()));
-    be.setRawMessage(raw);
+    if (Addresses.BRIDGE_AUTH.equals(raw.getValue("address"))) {
+      if (be.type() == BridgeEventType.SEND) {
+        onReauthenticate(be, sock, s, raw);
+      } else {
+        be.tryComplete(false); // a publish would have no one to answer
+      }
+      return;
+    }
+    JsonObject copy = raw.copy();
+    copy.put("headers", identity(s.principal));
+    be.setRawMessage(copy);
     be.tryComplete(true);
+  }
+
+  private static JsonObject identity(Principal p) {
+    return new JsonObject().put("x-user-id", p.userId()).put("x-tenant-id", p.tenantId());
+  }
+
+  /**
+   * Re-authentication without reconnecting: the client sends {@code {"accessToken": "<jwt>"}} to
+   * {@link Addresses#BRIDGE_AUTH} with a reply address. The token is verified exactly as at connect (the same
+   * authenticator: RS256 and a known kid, iss, aud, exp/nbf/iat, the stored user exists and is enabled), and must
+   * belong to the socket's user and tenant with the namespace's role. Then:
+   * <ul>
+   *   <li>valid: the socket runs on it (its expiry timer restarts; registrations stay) and the client gets a reply
+   *   {@code {"ok": true, "expiresAt": ISO-8601}};</li>
+   *   <li>invalid, expired or malformed: an error reply (failureCode 401/400, message the stable code, e.g.
+   *   {@code ERR_AUTH_001}); the socket keeps its current token and its expiry;</li>
+   *   <li>another user's or tenant's token, a disabled user, a role below the namespace's: the socket is closed with
+   *   4403, as it would have been refused at connect.</li>
+   * </ul>
+   * The answer travels the bridge's own request/reply path, so every client library understands it: the hook
+   * replaces the message (body, headers) with its verdict, the bridge forwards that to the {@code bridge.auth}
+   * consumer ({@link #answerReauthentication}), which answers it, and the bridge delivers the answer to the client's
+   * reply address. The token goes no further than this method and is never logged.
+   */
+  private void onReauthenticate(BridgeEvent be, SockJSSocket sock, SocketState s, JsonObject raw) {
+    Object replyAddress = raw.getValue("replyAddress");
+    String reply = replyAddress instanceof String r ? r : null;
+    String token = raw.getValue("body") instanceof JsonObject body && body.size() == 1
+        && body.getValue("accessToken") instanceof String t && !t.isBlank() ? t : null;
+    if (token == null) {
+      metrics.reauth(ns, BridgeMetrics.Reauth.REFUSED);
+      verdict(be, s, reply, refusal(ErrorCode.VAL_SCHEMA));
+      return;
+    }
+    authenticator.apply(token).onComplete(ar -> {
+      if (sockets.get(sock) != s || s.closing) {
+        be.tryComplete(false); // closed while the token was being verified
+        return;
+      }
+      if (ar.failed()) {
+        ErrorCode code = ar.cause() instanceof BourseException e ? e.code() : ErrorCode.AUTH_TOKEN_INVALID;
+        if (code == ErrorCode.AUTH_USER_DISABLED) {
+          closeOnReauthentication(be, sock, s, "user_disabled");
+        } else {
+          metrics.reauth(ns, BridgeMetrics.Reauth.REFUSED);
+          verdict(be, s, reply, refusal(code));
+        }
+        return;
+      }
+      Principal fresh = ar.result();
+      if (!fresh.userId().equals(s.principal.userId()) || !fresh.tenantId().equals(s.principal.tenantId())) {
+        closeOnReauthentication(be, sock, s, "token_mismatch");
+        return;
+      }
+      if (!fresh.hasAtLeast(ns.requiredRole())) {
+        closeOnReauthentication(be, sock, s, "role_below_" + ns.requiredRole().wire());
+        return;
+      }
+      // The stored roles come with the new principal. Two refreshes in flight may complete out of order: the socket
+      // keeps the later expiry of the two (both tokens verified for this user).
+      long expiry = Math.max(fresh.expiresAtEpochSeconds(), s.principal.expiresAtEpochSeconds());
+      s.principal = new Principal(fresh.userId(), fresh.tenantId(), fresh.roles(), expiry);
+      armExpiry(sock, s);
+      metrics.reauth(ns, BridgeMetrics.Reauth.OK);
+      verdict(be, s, reply, new JsonObject().put("ok", true)
+          .put("expiresAt", Instant.ofEpochSecond(expiry).toString()));
+    });
+  }
+
+  private static JsonObject refusal(ErrorCode code) {
+    return new JsonObject().put("ok", false).put("code", code.code());
+  }
+
+  /** Lets the bridge forward the verdict, and nothing of what the client sent, to the bridge.auth consumer. */
+  private static void verdict(BridgeEvent be, SocketState s, String replyAddress, JsonObject verdict) {
+    JsonObject message = new JsonObject().put("type", "send").put("address", Addresses.BRIDGE_AUTH)
+        .put("body", verdict).put("headers", identity(s.principal));
+    if (replyAddress != null) message.put("replyAddress", replyAddress);
+    be.setRawMessage(message);
+    be.tryComplete(true);
+  }
+
+  private void closeOnReauthentication(BridgeEvent be, SockJSSocket sock, SocketState s, String why) {
+    metrics.reauth(ns, BridgeMetrics.Reauth.CLOSED);
+    log.debug("Bridge socket closed on {} re-authentication: {}", ns.tag(), why);
+    be.tryComplete(false);
+    close(sock, s, CLOSE_UNAUTHORIZED, "unauthorized");
+  }
+
+  /**
+   * The {@link Addresses#BRIDGE_AUTH} consumer: it answers the verdicts the hooks forward (see
+   * {@link #onReauthenticate}); it decides nothing. Registered once per HTTP verticle instance (so any instance may
+   * answer; they answer alike).
+   */
+  static void answerReauthentication(Vertx vertx) {
+    vertx.eventBus().consumer(Addresses.BRIDGE_AUTH, m -> {
+      JsonObject verdict = m.body() instanceof JsonObject j ? j : new JsonObject();
+      if (Boolean.TRUE.equals(verdict.getValue("ok")) && verdict.getValue("expiresAt") instanceof String expiresAt) {
+        m.reply(new JsonObject().put("ok", true).put("expiresAt", expiresAt));
+      } else {
+        ErrorCode code = verdict.getValue("code") instanceof String c && ErrorCode.fromCode(c) != null
+            ? ErrorCode.fromCode(c) : ErrorCode.AUTH_TOKEN_INVALID;
+        m.fail(code.httpStatus(), code.code());
+      }
+    });
   }
 
   /**
