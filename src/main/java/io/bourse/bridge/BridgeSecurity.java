@@ -6,7 +6,6 @@ import io.bourse.auth.Principal;
 import io.bourse.common.Addresses;
 import io.bourse.common.BourseException;
 import io.bourse.common.ErrorCode;
-import io.bourse.common.SharedJson;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -16,16 +15,15 @@ import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bridge event hook of one namespace on one router (so on one event loop: every event of a socket arrives on the
+ * The bridge event hook of one authenticated namespace ({@code /eventbus/trading}, {@code /eventbus/admin}; the public
+ * one is {@link MarketDataBridge}) on one router (so on one event loop: every event of a socket arrives on the
  * context that accepted it, and the per-socket state below needs no locking).
  *
  * <p>It authenticates the socket once at creation from the {@code access_token} query parameter (browsers cannot set
@@ -50,6 +48,7 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
   private final Map<SockJSSocket, SocketState> sockets = new HashMap<>();
 
   BridgeSecurity(Vertx vertx, BridgeNamespace ns, Function<String, Future<Principal>> authenticator, BridgeMetrics metrics, BridgeLimits limits) {
+    if (!ns.authenticated()) throw new IllegalArgumentException("the public namespace is MarketDataBridge's");
     this.vertx = vertx;
     this.ns = ns;
     this.authenticator = authenticator;
@@ -61,17 +60,15 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
   private static final class SocketState {
     /** Replaced (same user and tenant) when the client re-authenticates with a fresh token. */
     Principal principal;
+    final Outbox outbox;
     long expiryTimer = -1;
     long registerTimer = -1;
-    /** Market data: the latest encoded frame per address, in first-held order. Bounded by the handlers per socket. */
-    final LinkedHashMap<String, Buffer> latest = new LinkedHashMap<>();
-    /** Trading/admin: encoded frames in order, bounded by {@link BridgeLimits#maxHeldPerSocket()}. */
-    final ArrayDeque<Buffer> queue = new ArrayDeque<>();
     boolean closing;
 
-    SocketState(Principal principal) { this.principal = principal; }
-
-    int held() { return latest.size() + queue.size(); }
+    SocketState(Principal principal, Outbox outbox) {
+      this.principal = principal;
+      this.outbox = outbox;
+    }
   }
 
   @Override
@@ -98,11 +95,6 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
 
   private void onCreated(BridgeEvent be) {
     SockJSSocket sock = be.socket();
-    if (!ns.authenticated()) {
-      accept(sock, new SocketState(null));
-      be.tryComplete(true);
-      return;
-    }
     String token = accessToken(sock.uri());
     if (token == null) {
       refuse(be, "no access_token");
@@ -117,7 +109,7 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
       } else if (!ar.result().hasAtLeast(ns.requiredRole())) {
         refuse(be, "role below " + ns.requiredRole().wire());
       } else {
-        SocketState s = new SocketState(ar.result());
+        SocketState s = new SocketState(ar.result(), new Outbox(sock, ns, metrics, limits));
         accept(sock, s);
         armExpiry(sock, s);
         be.tryComplete(true);
@@ -197,7 +189,7 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
     SockJSSocket sock = be.socket();
     SocketState s = sockets.get(sock);
     JsonObject raw = be.getRawMessage();
-    if (s == null || s.closing || !live(s) || s.principal == null || raw == null) {
+    if (s == null || s.closing || !live(s) || raw == null) {
       be.tryComplete(false);
       return;
     }
@@ -321,16 +313,10 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
   }
 
   /**
-   * Outbound backpressure. The bridge writes each delivered message straight to the socket, whose queue is unbounded:
-   * a client that stops reading would grow server memory without limit. So while the socket's write queue is full
-   * (or we already hold messages for it, to keep order) the bridge's write is refused and the frame held here:
-   * market data keeps only the latest per address; trading/admin keep an ordered queue, and the socket is closed with
-   * {@code slow_consumer} when it overflows. Held frames are written on drain. They have already passed the bridge's
-   * outbound match (RECEIVE runs after it), so writing them ourselves does not bypass the allow-list.
-   *
-   * <p>Market data bodies are {@link SharedJson}: one instance per tick for every subscribed socket. Their frame is
-   * encoded once per tick ({@link #sharedFrame}) and written here instead of letting the bridge encode the same
-   * envelope again for each socket (the refusal only stops the bridge's own write).
+   * Outbound backpressure ({@link Outbox}): while the client is behind, the bridge's own write is refused and the
+   * frame held in the socket's outbox instead, which closes the socket with {@code slow_consumer} past its bound.
+   * Held frames are written on drain. They have already passed the bridge's outbound match (RECEIVE runs after it),
+   * so writing them ourselves does not bypass the allow-list.
    */
   private void onReceive(BridgeEvent be) {
     SockJSSocket sock = be.socket();
@@ -339,82 +325,26 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
       be.tryComplete(false);
       return;
     }
-    JsonObject envelope = be.getRawMessage();
-    Buffer shared = sharedFrame(envelope);
-    if (s.held() == 0 && !sock.writeQueueFull()) {
-      metrics.out(ns);
-      if (shared == null) {
-        be.tryComplete(true);
-      } else {
-        be.tryComplete(false);
-        sock.write(shared);
-      }
+    if (s.outbox.writable()) {
+      s.outbox.wroteDirectly();
+      be.tryComplete(true);
       return;
     }
     be.tryComplete(false);
-    Buffer frame = shared != null ? shared : Buffer.buffer(envelope.encode());
-    if (ns.conflates() && limits.conflateMarketData()) {
-      String address = envelope.getString("address");
-      if (s.latest.remove(address) != null) {
-        metrics.conflated(ns);
-      } else {
-        metrics.held(ns, 1);
-      }
-      s.latest.put(address, frame); // re-inserted last: the newest value goes out after older addresses
-    } else if (s.queue.size() >= limits.maxHeldPerSocket()) {
-      metrics.slowClosed(ns);
+    JsonObject envelope = be.getRawMessage();
+    if (!s.outbox.hold(envelope.getString("address"), Buffer.buffer(envelope.encode()))) {
       close(sock, s, CLOSE_SLOW_CONSUMER, "slow_consumer");
-      return;
-    } else {
-      s.queue.add(frame);
-      metrics.held(ns, 1);
     }
-    if (s.held() == 1) {
-      sock.drainHandler(v -> flush(sock, s));
-      if (!sock.writeQueueFull()) flush(sock, s);
-    }
-  }
-
-  /**
-   * The encoded frame of an envelope whose body is {@link SharedJson}, computed once per message and kept with the
-   * body, so the other sockets subscribed to the address reuse the bytes. Only for the plain {@code rec} envelope
-   * ({@code type}, {@code address}, {@code body}, exactly what the bridge builds): one with headers or a reply
-   * address goes the ordinary way. The bytes are what the bridge itself would have written ({@code envelope.encode()}).
-   * A Buffer may be written to many sockets and from several event loops: each write reads it through its own slice.
-   */
-  static Buffer sharedFrame(JsonObject envelope) {
-    if (envelope == null || envelope.size() != 3 || !(envelope.getMap().get("body") instanceof SharedJson body)) {
-      return null;
-    }
-    String address = envelope.getString("address");
-    if (address == null || !"rec".equals(envelope.getString("type"))) return null;
-    return body.derived(address, b -> Buffer.buffer(envelope.encode()));
-  }
-
-  private void flush(SockJSSocket sock, SocketState s) {
-    while (s.held() > 0 && !s.closing && !sock.writeQueueFull()) {
-      Buffer next;
-      if (!s.queue.isEmpty()) {
-        next = s.queue.poll();
-      } else {
-        String first = s.latest.keySet().iterator().next();
-        next = s.latest.remove(first);
-      }
-      metrics.held(ns, -1);
-      metrics.out(ns);
-      sock.write(next);
-    }
-    // Still behind: the drain handler stays set and calls us again.
   }
 
   private boolean live(SocketState s) {
-    return s.principal == null || s.principal.expiresAtEpochSeconds() * 1000 > System.currentTimeMillis();
+    return s.principal.expiresAtEpochSeconds() * 1000 > System.currentTimeMillis();
   }
 
   private void close(SockJSSocket sock, SocketState s, int code, String reason) {
     if (s.closing) return;
     s.closing = true;
-    drop(s);
+    s.outbox.close();
     sock.close(code, reason);
     // If the bridge never got to install its end handler (socket gone while the token was being verified), no
     // SOCKET_CLOSED follows: release here too; release is idempotent.
@@ -425,16 +355,9 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
     SocketState s = sockets.remove(sock);
     if (s == null) return;
     metrics.closed(ns);
-    drop(s);
+    s.outbox.close();
     if (s.expiryTimer >= 0) vertx.cancelTimer(s.expiryTimer);
     if (s.registerTimer >= 0) vertx.cancelTimer(s.registerTimer);
-  }
-
-  private void drop(SocketState s) {
-    int held = s.held();
-    if (held > 0) metrics.held(ns, -held);
-    s.latest.clear();
-    s.queue.clear();
   }
 
   static String accessToken(String uri) {

@@ -73,6 +73,19 @@ class BridgeSharedFramesTest {
   }
 
   @Test
+  void theMarketDataVerticlesTicksTakeTheSharedPath() throws Exception {
+    // What the simulated feed publishes: a shared body and no headers (a header would put it on the per-message
+    // encoding path, and show up in every browser's frames).
+    try (BridgeClient c = BridgeClient.connect(app, "/eventbus/websocket")) {
+      c.register(Addresses.mdTick("BTC-USD"));
+      JsonObject tick = c.await(BridgeClient.rec(Addresses.mdTick("BTC-USD")), 15_000);
+      assertThat(tick).as("a simulated BTC-USD tick").isNotNull();
+      assertThat(tick.fieldNames()).containsExactlyInAnyOrder("type", "address", "body");
+      assertThat(tick.getJsonObject("body").getString("price")).matches("[0-9]+(\\.[0-9]+)?");
+    }
+  }
+
+  @Test
   void headersStillGoTheBridgesOwnWay() throws Exception {
     // An envelope with headers is not the plain rec frame: the bridge encodes it itself, headers included.
     String address = Addresses.mdTick("SHARED2");

@@ -32,8 +32,9 @@ import org.junit.jupiter.api.Timeout;
  * 1,000), each subscribed to 10 symbols ticking 10 times a second (100 ticks/s, so 100,000 frames/s to deliver).
  * <ol>
  *   <li>Bridge: the whole service in-process; every client opens {@code /eventbus/websocket} and registers
- *   {@code md.tick.BENCH0..9}; ticks are published on those addresses (what the market verticle does), so the path
- *   measured is event bus → bridge (permitted-address match, the security hook's RECEIVE, backpressure) → socket.</li>
+ *   {@code md.tick.BENCH0..9}; ticks are published on those addresses the way the market verticle publishes them
+ *   (SharedJson), so the path measured is event bus → the public bridge's per-loop consumer (MarketDataBridge: one
+ *   encoding per tick, each socket's outbox with its conflation) → socket.</li>
  *   <li>Bare: a plain HttpServer on the same Vert.x instance, the same number of HTTP verticle instances; each instance
  *   receives the same ticks from the event bus and writes one pre-encoded frame of the same shape to each of its
  *   sockets.</li>
