@@ -81,7 +81,6 @@ public final class BourseApp {
     io.netty.buffer.ByteBufAllocator.DEFAULT.directBuffer(1024).release();
     BuildInfo build = BuildInfo.load();
     RequestIdBusInterceptors.install(vertx);
-    io.bourse.common.SharedJson.register(vertx);
     BourseApp app = new BourseApp(vertx, config, new HealthService(vertx, build.version(), config.healthCheckTimeoutMs()));
     return app.connectDependencies()
         .compose(v -> vertx.fileSystem().readFile(CONTRACT_PATH))

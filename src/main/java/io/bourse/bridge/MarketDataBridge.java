@@ -1,6 +1,5 @@
 package io.bourse.bridge;
 
-import io.bourse.common.SharedJson;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -224,17 +223,13 @@ final class MarketDataBridge implements Handler<SockJSSocket> {
   }
 
   /**
-   * The {@code rec} frame the bridge would have built ({@code type}, {@code address}, {@code body}, and the message's
-   * headers if it has any). A {@link SharedJson} body without headers keeps its encoded frame, so the other event
-   * loops reuse it too: one encoding per message.
+   * The {@code rec} frame the bridge would have built: {@code type}, {@code address}, {@code body}, and the message's
+   * headers if it has any. Encoded once per message on this loop, then the same bytes go to every socket (each write
+   * reads the Buffer through its own slice).
    */
   static Buffer frame(String address, Message<Object> m) {
     MultiMap headers = m.headers();
-    boolean plain = headers == null || headers.isEmpty();
-    if (plain && m.body() instanceof SharedJson shared) {
-      return shared.derived(address, body -> envelope(address, body, null));
-    }
-    return envelope(address, m.body(), plain ? null : headers);
+    return envelope(address, m.body(), headers == null || headers.isEmpty() ? null : headers);
   }
 
   private static Buffer envelope(String address, Object body, MultiMap headers) {

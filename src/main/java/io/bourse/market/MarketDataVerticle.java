@@ -1,7 +1,6 @@
 package io.bourse.market;
 
 import io.bourse.common.Addresses;
-import io.bourse.common.SharedJson;
 import io.bourse.market.source.CsvReplaySource;
 import io.bourse.market.source.KafkaTickSource;
 import io.bourse.market.source.SimulatedTickSource;
@@ -68,8 +67,6 @@ public final class MarketDataVerticle extends VerticleBase {
   private MessageConsumer<JsonObject> statusConsumer;
   private MarketQueries queries;
   private final DeliveryOptions localTick = new DeliveryOptions().setCodecName(TickCodec.NAME).setLocalOnly(true);
-  /** Bridge-facing market data: one immutable body shared by every subscribed socket's consumer, see SharedJson. */
-  private final DeliveryOptions shared = SharedJson.delivery();
   private final List<Long> timers = new ArrayList<>();
   private final Map<String, Tick> bridgePending = new java.util.HashMap<>();
   private SweepGate sweepGate;
@@ -109,7 +106,6 @@ public final class MarketDataVerticle extends VerticleBase {
     } catch (IllegalStateException alreadyRegistered) {
       // Another instance of this verticle registered it first; one codec per Vert.x instance is what we need.
     }
-    SharedJson.register(vertx);
     cache = redis == null
         ? new CaffeineMarketCache(Duration.ofMillis(config.cacheTtlMs()), config.recentCandles())
         : new RedisMarketCache(vertx, redis, config.cacheTtlMs(), config.recentCandles(), REDIS_FLUSH_MS);
@@ -273,7 +269,7 @@ public final class MarketDataVerticle extends VerticleBase {
     SymbolOut o = outs.get(t.symbol());
     if (o == null) outs.put(t.symbol(), o = new SymbolOut(t.symbol()));
     bus.publish(o.internalAddress, t, localTick);
-    if (config.bridgeConflateMs() == 0) bus.publish(o.bridgeAddress, SharedJson.of(MarketJson.tick(t)), shared);
+    if (config.bridgeConflateMs() == 0) bus.publish(o.bridgeAddress, MarketJson.tick(t));
     metrics.recordLatency(System.nanoTime() - t.receivedNanos());
     o.latest = t;
     if (!o.dirty) {
@@ -299,16 +295,14 @@ public final class MarketDataVerticle extends VerticleBase {
   /** The bridge gets the latest tick per symbol per period; the trading loop (record address) gets every tick. */
   private void publishConflated() {
     if (bridgePending.isEmpty()) return;
-    for (Tick t : bridgePending.values()) {
-      bus.publish(outs.get(t.symbol()).bridgeAddress, SharedJson.of(MarketJson.tick(t)), shared);
-    }
+    for (Tick t : bridgePending.values()) bus.publish(outs.get(t.symbol()).bridgeAddress, MarketJson.tick(t));
     bridgePending.clear();
   }
 
   private void onCandleClosed(Candle c) {
     if (writer != null) writer.add(c);
     cache.putClosedCandle(c);
-    bus.publish(Addresses.mdCandle(c.interval().code(), c.symbol()), SharedJson.of(MarketJson.candle(c)), shared);
+    bus.publish(Addresses.mdCandle(c.interval().code(), c.symbol()), MarketJson.candle(c));
   }
 
   private void sweepQuiet(long quietNanos) {

@@ -1,6 +1,5 @@
 package io.bourse.bridge;
 
-import io.bourse.common.SharedJson;
 import io.bourse.support.Api;
 import io.bourse.support.TestApp;
 import io.micrometer.core.instrument.Counter;
@@ -32,9 +31,9 @@ import org.junit.jupiter.api.Timeout;
  * 1,000), each subscribed to 10 symbols ticking 10 times a second (100 ticks/s, so 100,000 frames/s to deliver).
  * <ol>
  *   <li>Bridge: the whole service in-process; every client opens {@code /eventbus/websocket} and registers
- *   {@code md.tick.BENCH0..9}; ticks are published on those addresses the way the market verticle publishes them
- *   (SharedJson), so the path measured is event bus → the public bridge's per-loop consumer (MarketDataBridge: one
- *   encoding per tick, each socket's outbox with its conflation) → socket.</li>
+ *   {@code md.tick.BENCH0..9}; ticks are published on those addresses (what the market verticle does), so the path
+ *   measured is event bus → the public bridge's consumer on each event loop (MarketDataBridge: one encoding per
+ *   tick and loop, each socket's outbox with its conflation) → socket.</li>
  *   <li>Bare: a plain HttpServer on the same Vert.x instance, the same number of HTTP verticle instances; each instance
  *   receives the same ticks from the event bus and writes one pre-encoded frame of the same shape to each of its
  *   sockets.</li>
@@ -57,12 +56,6 @@ class FanoutBenchmark {
   static final int SECONDS = Integer.getInteger("bench.seconds", 20);
   static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
   static final int JIT_WARMUP_SECONDS = Integer.getInteger("bench.warmupSeconds", 20);
-  /**
-   * "shared" (default): ticks are published as the market-data verticle publishes them, an immutable
-   * {@link SharedJson} with its no-copy codec; "plain": a plain JsonObject (copied per consumer, encoded per socket),
-   * for before/after comparisons.
-   */
-  static final boolean SHARED_BODY = !"plain".equals(System.getProperty("bench.body", "shared"));
   static final int WARMUP_SECONDS = 5;
   static final int SYMBOLS = 10;
   static final int TICKS_PER_SYMBOL_PER_SECOND = 10;
@@ -243,11 +236,7 @@ class FanoutBenchmark {
   }
 
   private static void publish(Vertx vertx, String address, JsonObject body) {
-    if (SHARED_BODY) {
-      vertx.eventBus().publish(address, SharedJson.of(body), SharedJson.delivery());
-    } else {
-      vertx.eventBus().publish(address, body);
-    }
+    vertx.eventBus().publish(address, body);
   }
 
   interface Publisher {
@@ -322,8 +311,8 @@ class FanoutBenchmark {
   private static void report(List<Result> results, double load1, double load2) throws Exception {
     StringBuilder out = new StringBuilder();
     out.append(String.format("%nBridge fan-out: %d clients x %d symbols x %d ticks/s, %d s measured, %d s warm-up per "
-        + "variant, %s bodies, load avg %.2f -> %.2f%n", CLIENTS, SYMBOLS, TICKS_PER_SYMBOL_PER_SECOND, SECONDS,
-        JIT_WARMUP_SECONDS, SHARED_BODY ? "shared" : "plain", load1, load2));
+        + "variant, load avg %.2f -> %.2f%n", CLIENTS, SYMBOLS, TICKS_PER_SYMBOL_PER_SECOND, SECONDS,
+        JIT_WARMUP_SECONDS, load1, load2));
     out.append("| Variant | load | delivered / expected | delivered/s | conflated | p50 ms | p99 ms | max ms | server CPU µs/frame |\n");
     out.append("|---|---|---|---|---|---|---|---|---|\n");
     io.vertx.core.json.JsonArray json = new io.vertx.core.json.JsonArray();
@@ -356,7 +345,7 @@ class FanoutBenchmark {
     Path dir = Path.of("target", "benchmarks");
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("bridge.json"), new JsonObject().put("clients", CLIENTS).put("seconds", SECONDS)
-        .put("warmupSeconds", JIT_WARMUP_SECONDS).put("body", SHARED_BODY ? "shared" : "plain").put("loadBefore", load1).put("loadAfter", load2)
+        .put("warmupSeconds", JIT_WARMUP_SECONDS).put("loadBefore", load1).put("loadAfter", load2)
         .put("results", json).encodePrettily());
   }
 }
