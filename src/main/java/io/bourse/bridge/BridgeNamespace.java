@@ -30,6 +30,7 @@ public enum BridgeNamespace {
   private final boolean conflates;
   private final List<PermittedOptions> inbound;
   private final List<PermittedOptions> outbound;
+  private final List<java.util.regex.Pattern> patterns;
 
   BridgeNamespace(String path, Role requiredRole, boolean conflates, List<PermittedOptions> inbound,
                   List<PermittedOptions> outbound) {
@@ -38,6 +39,7 @@ public enum BridgeNamespace {
     this.conflates = conflates;
     this.inbound = inbound;
     this.outbound = outbound;
+    this.patterns = outbound.stream().map(o -> java.util.regex.Pattern.compile(o.getAddressRegex())).toList();
   }
 
   /** An exact address, not a regex: nothing else is accepted from clients. */
@@ -56,6 +58,14 @@ public enum BridgeNamespace {
   public boolean conflates() { return conflates; }
 
   List<PermittedOptions> inbound() { return inbound; }
+
+  /** Whether an address matches one of the outbound regexes in full, as the bridge matches them. */
+  boolean permits(String address) {
+    for (java.util.regex.Pattern p : patterns) {
+      if (p.matcher(address).matches()) return true;
+    }
+    return false;
+  }
 
   List<PermittedOptions> outbound() { return outbound; }
 

@@ -39,6 +39,8 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
   static final int CLOSE_TOKEN_EXPIRED = 4401;
   static final int CLOSE_SLOW_CONSUMER = 4408;
   static final int CLOSE_IDLE = 4400;
+  /** How often an open socket's stored user is read again at most (the user cache holds it 5 s anyway). */
+  private static final long RECHECK_NANOS = 5_000_000_000L;
 
   private final Vertx vertx;
   private final BridgeNamespace ns;
@@ -60,13 +62,18 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
   private static final class SocketState {
     /** Replaced (same user and tenant) when the client re-authenticates with a fresh token. */
     Principal principal;
+    /** The token the socket runs on, kept to re-check the stored user (never logged). */
+    String token;
+    /** When the stored user was last re-checked ({@link #recheck}), System.nanoTime. */
+    long checkedAtNanos = System.nanoTime();
     final Outbox outbox;
     long expiryTimer = -1;
     long registerTimer = -1;
     boolean closing;
 
-    SocketState(Principal principal, Outbox outbox) {
+    SocketState(Principal principal, String token, Outbox outbox) {
       this.principal = principal;
+      this.token = token;
       this.outbox = outbox;
     }
   }
@@ -83,6 +90,11 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
         case REGISTER -> onRegister(be);
         case SEND, PUBLISH -> onSend(be);
         case RECEIVE -> onReceive(be);
+        case SOCKET_PING -> {
+          SocketState s = sockets.get(be.socket());
+          if (s != null) recheck(be.socket(), s);
+          be.tryComplete(true);
+        }
         // UNREGISTER, SOCKET_IDLE, SOCKET_ERROR: nothing to decide.
         default -> be.tryComplete(true);
       }
@@ -109,7 +121,7 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
       } else if (!ar.result().hasAtLeast(ns.requiredRole())) {
         refuse(be, "role below " + ns.requiredRole().wire());
       } else {
-        SocketState s = new SocketState(ar.result(), new Outbox(sock, ns, metrics, limits));
+        SocketState s = new SocketState(ar.result(), token, new Outbox(sock, ns, metrics, limits));
         accept(sock, s);
         armExpiry(sock, s);
         be.tryComplete(true);
@@ -147,10 +159,28 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
     be.tryComplete(false);
   }
 
+  /**
+   * Every REGISTER: the token still live, the role (as last read from the stored user, see {@link #recheck}) still
+   * the namespace's, and the tenant segment the socket's own. An address the namespace's regexes do not match is left
+   * to the bridge, which answers {@code access_denied}; it is counted as denied here, where the meter lives.
+   */
   private void onRegister(BridgeEvent be) {
-    SocketState s = sockets.get(be.socket());
-    String address = be.getRawMessage() == null ? null : be.getRawMessage().getString("address");
-    boolean ok = s != null && live(s) && address != null && mayReceive(s.principal, address);
+    SockJSSocket sock = be.socket();
+    SocketState s = sockets.get(sock);
+    String address = be.getRawMessage() == null ? null : be.getRawMessage().getValue("address") instanceof String a
+        ? a : null;
+    if (s == null || s.closing || !live(s) || address == null || !s.principal.hasAtLeast(ns.requiredRole())) {
+      metrics.denied(ns);
+      be.tryComplete(false);
+      return;
+    }
+    recheck(sock, s);
+    if (!ns.permits(address)) {
+      metrics.denied(ns);
+      be.tryComplete(true);
+      return;
+    }
+    boolean ok = mayReceive(s.principal, address);
     if (ok) {
       if (s.registerTimer >= 0) {
         vertx.cancelTimer(s.registerTimer);
@@ -160,6 +190,41 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
       metrics.denied(ns);
     }
     be.tryComplete(ok);
+  }
+
+  /**
+   * Re-reads the socket's user (its token through the authenticator: the verified-token and user caches make this a
+   * few lookups) at most every {@link #RECHECK_NANOS}, on the client's pings and registrations. Like the REST gate,
+   * the stored user wins over the token: a user disabled or deleted, or demoted below the namespace's role, loses the
+   * socket within a ping or two (4403) instead of keeping it until the token expires. A failure that is not a verdict
+   * on the user (the store unreachable) changes nothing. Never blocks: the result is applied when it arrives.
+   */
+  private void recheck(SockJSSocket sock, SocketState s) {
+    long now = System.nanoTime();
+    if (now - s.checkedAtNanos < RECHECK_NANOS) return;
+    s.checkedAtNanos = now;
+    String token = s.token;
+    authenticator.apply(token).onComplete(ar -> {
+      // Gone, closing, re-authenticated meanwhile, or expired (the expiry timer closes it with 4401).
+      if (sockets.get(sock) != s || s.closing || !token.equals(s.token) || !live(s)) return;
+      if (ar.succeeded()) {
+        Principal stored = ar.result();
+        if (stored.hasAtLeast(ns.requiredRole())) {
+          s.principal = new Principal(stored.userId(), stored.tenantId(), stored.roles(),
+              s.principal.expiresAtEpochSeconds());
+        } else {
+          revoke(sock, s, "role_below_" + ns.requiredRole().wire());
+        }
+      } else if (ar.cause() instanceof BourseException e && (e.code() == ErrorCode.AUTH_USER_DISABLED
+          || e.code() == ErrorCode.AUTH_TOKEN_INVALID)) {
+        revoke(sock, s, e.code() == ErrorCode.AUTH_USER_DISABLED ? "user_disabled" : "user_unknown");
+      }
+    });
+  }
+
+  private void revoke(SockJSSocket sock, SocketState s, String why) {
+    log.debug("Bridge socket closed on {}: {}", ns.tag(), why);
+    close(sock, s, CLOSE_UNAUTHORIZED, "unauthorized");
   }
 
   /**
@@ -267,6 +332,8 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
       // keeps the later expiry of the two (both tokens verified for this user).
       long expiry = Math.max(fresh.expiresAtEpochSeconds(), s.principal.expiresAtEpochSeconds());
       s.principal = new Principal(fresh.userId(), fresh.tenantId(), fresh.roles(), expiry);
+      if (fresh.expiresAtEpochSeconds() == expiry) s.token = token;
+      s.checkedAtNanos = System.nanoTime();
       armExpiry(sock, s);
       metrics.reauth(ns, BridgeMetrics.Reauth.OK);
       verdict(be, s, reply, new JsonObject().put("ok", true)

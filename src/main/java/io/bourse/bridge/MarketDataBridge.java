@@ -7,15 +7,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +50,6 @@ final class MarketDataBridge implements Handler<SockJSSocket> {
   private final Vertx vertx;
   private final BridgeMetrics metrics;
   private final BridgeLimits limits;
-  private final List<Pattern> permitted = new ArrayList<>();
   private final Map<SockJSSocket, Client> clients = new HashMap<>();
   private final Map<String, Subscription> subscriptions = new HashMap<>();
 
@@ -61,7 +57,6 @@ final class MarketDataBridge implements Handler<SockJSSocket> {
     this.vertx = vertx;
     this.metrics = metrics;
     this.limits = limits;
-    for (PermittedOptions p : NS.outbound()) permitted.add(Pattern.compile(p.getAddressRegex()));
   }
 
   /** One socket: what it registered, its timers, its outbox. */
@@ -154,7 +149,7 @@ final class MarketDataBridge implements Handler<SockJSSocket> {
       error(c, "max_handlers_reached");
     } else if (address.length() > limits.maxAddressLength()) {
       error(c, "max_address_length_reached");
-    } else if (!permitted(address)) {
+    } else if (!NS.permits(address)) {
       metrics.denied(NS);
       error(c, "access_denied");
     } else if (!c.addresses.add(address)) {
@@ -169,18 +164,11 @@ final class MarketDataBridge implements Handler<SockJSSocket> {
   }
 
   private void unregister(Client c, String address) {
-    if (!permitted(address)) {
+    if (!NS.permits(address)) {
       error(c, "access_denied");
     } else if (c.addresses.remove(address)) {
       unsubscribe(c, address);
     }
-  }
-
-  private boolean permitted(String address) {
-    for (Pattern p : permitted) {
-      if (p.matcher(address).matches()) return true;
-    }
-    return false;
   }
 
   private void subscribe(Client c, String address) {
