@@ -175,6 +175,10 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
       return;
     }
     recheck(sock, s);
+    if (s.closing) { // the re-check answered at once (cached) and closed the socket
+      be.tryComplete(false);
+      return;
+    }
     if (!ns.permits(address)) {
       metrics.denied(ns);
       be.tryComplete(true);
