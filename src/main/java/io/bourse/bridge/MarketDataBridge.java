@@ -262,8 +262,4 @@ final class MarketDataBridge implements Handler<SockJSSocket> {
     for (String address : c.addresses) unsubscribe(c, address);
     c.addresses.clear();
   }
-
-  int openSockets() { return clients.size(); }
-
-  int subscribedAddresses() { return subscriptions.size(); }
 }
