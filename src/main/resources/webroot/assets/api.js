@@ -1,6 +1,6 @@
 // The login session and REST calls. Tokens live in memory and sessionStorage (gone when the tab closes, never in
 // localStorage or a cookie). The access token is refreshed a minute before it expires; listeners hear about every new
-// token so the trading bridge can reconnect with it.
+// token so the authenticated bridges can move onto it.
 
 const KEY = 'bourse.session';
 const REFRESH_AHEAD_MS = 60_000;

@@ -81,11 +81,23 @@ session.on('logout', (reason) => {
   $('login-error').textContent = reason ?? '';
 });
 
-// A new access token (scheduled refresh): reconnect the authenticated bridges with it before the old one expires.
-session.on('token', () => {
-  if (tradingBus) connectTrading();
-  if (adminBus) connectAdmin();
+// A new access token (scheduled refresh): move the open authenticated bridges onto it over the socket itself
+// (bridge.auth), so registrations and the trading stream carry on; if that is refused or the socket is not open,
+// reconnect with the new token before the old one expires, as before.
+session.on('token', (token) => {
+  if (tradingBus) reauthenticate(tradingBus, token, () => tradingBus, connectTrading);
+  if (adminBus) reauthenticate(adminBus, token, () => adminBus, connectAdmin);
 });
+
+function reauthenticate(bus, token, current, reconnect) {
+  if (!bus.open) {
+    reconnect();
+    return;
+  }
+  bus.reauthenticate(token).catch(() => {
+    if (current() === bus && session.loggedIn) reconnect();
+  });
+}
 
 function stop() {
   [publicBus, tradingBus, adminBus].forEach((b) => b?.close());

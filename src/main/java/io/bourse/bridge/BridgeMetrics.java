@@ -19,6 +19,19 @@ public final class BridgeMetrics {
   private final Map<BridgeNamespace, Counter> slowClosed = new EnumMap<>(BridgeNamespace.class);
   private final Map<BridgeNamespace, Counter> denied = new EnumMap<>(BridgeNamespace.class);
   private final Map<BridgeNamespace, Counter> refused = new EnumMap<>(BridgeNamespace.class);
+  private final Map<BridgeNamespace, Map<Reauth, Counter>> reauth = new EnumMap<>(BridgeNamespace.class);
+
+  /** How a re-authentication over an open socket ended. */
+  public enum Reauth {
+    /** The socket now runs on the new token. */
+    OK,
+    /** Invalid, expired or malformed token: answered with an error, the socket keeps its current token. */
+    REFUSED,
+    /** Another user's or tenant's token, a disabled user, a role below the namespace's: the socket was closed. */
+    CLOSED;
+
+    String tag() { return name().toLowerCase(java.util.Locale.ROOT); }
+  }
 
   public BridgeMetrics(MeterRegistry registry) {
     for (BridgeNamespace ns : BridgeNamespace.values()) {
@@ -41,6 +54,14 @@ public final class BridgeMetrics {
       refused.put(ns, Counter.builder("bourse.bridge.sockets.refused").tag("namespace", tag)
           .description("Sockets refused at creation (missing, invalid or expired token, insufficient role)")
           .register(registry));
+      Map<Reauth, Counter> byOutcome = new EnumMap<>(Reauth.class);
+      for (Reauth outcome : Reauth.values()) {
+        byOutcome.put(outcome, Counter.builder("bourse.bridge.reauthentications").tag("namespace", tag)
+            .tag("outcome", outcome.tag())
+            .description("Fresh access tokens presented over an open socket (bridge.auth), by outcome")
+            .register(registry));
+      }
+      reauth.put(ns, byOutcome);
     }
   }
 
@@ -59,6 +80,10 @@ public final class BridgeMetrics {
   void denied(BridgeNamespace ns) { denied.get(ns).increment(); }
 
   void refused(BridgeNamespace ns) { refused.get(ns).increment(); }
+
+  void reauth(BridgeNamespace ns, Reauth outcome) { reauth.get(ns).get(outcome).increment(); }
+
+  public double reauthCount(BridgeNamespace ns, Reauth outcome) { return reauth.get(ns).get(outcome).count(); }
 
   public int connected(BridgeNamespace ns) { return connected.get(ns).get(); }
 

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Mounts the three SockJS event-bus bridges on the API router, so they share port 8080 with REST. (A separate
+ * Mounts the three SockJS event-bus bridge endpoints on the API router, so they share port 8080 with REST: the
+ * authenticated ones are the stock SockJS bridge guarded by {@link BridgeSecurity}; the public market-data one is
+ * {@link MarketDataBridge} (the same frame protocol, with node-local fan-out). (A separate
  * verticle with its own HttpServer on the same port would not work: Vert.x round-robins connections between all
  * servers bound to one port, so half the REST calls would land on the bridge's router and vice versa.)
  *
@@ -50,17 +52,25 @@ public final class BridgeRoutes {
       if (allowedOrigins.size() == 1 && !allowedOrigins.get(0).equals("*")) {
         sockOptions.setOrigin(allowedOrigins.get(0));
       }
+      if (ns == BridgeNamespace.PUBLIC) {
+        // Market data: node-local fan-out instead of one event-bus consumer per socket and address.
+        router.route(ns.path() + "/*").subRouter(SockJSHandler.create(vertx, sockOptions)
+            .socketHandler(new MarketDataBridge(vertx, metrics, limits)));
+        continue;
+      }
       SockJSBridgeOptions bridgeOptions = new SockJSBridgeOptions()
           .setMaxHandlersPerSocket(limits.maxHandlersPerSocket())
           .setMaxAddressLength(limits.maxAddressLength())
           .setPingTimeout(limits.pingTimeoutMs())
           .setReplyTimeout(limits.replyTimeoutMs())
-          // Deny by default: no inbound entries at all, outbound only the namespace's anchored regexes.
-          .setInboundPermitteds(List.of())
+          // Deny by default: inbound only bridge.auth (authenticated namespaces), outbound only the namespace's
+          // anchored regexes.
+          .setInboundPermitteds(ns.inbound())
           .setOutboundPermitteds(ns.outbound());
       Router bridge = SockJSHandler.create(vertx, sockOptions)
           .bridge(bridgeOptions, new BridgeSecurity(vertx, ns, authenticator, metrics, limits));
       router.route(ns.path() + "/*").subRouter(bridge);
     }
+    BridgeSecurity.answerReauthentication(vertx);
   }
 }

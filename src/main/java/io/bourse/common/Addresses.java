@@ -33,6 +33,14 @@ public final class Addresses {
   /** Bridge (operators): trading-control state changes (ACTIVE / REDUCING / HALTED). */
   public static final String ADMIN_CONTROL = "admin.control";
 
+  // --- Bridge -------------------------------------------------------------------------------------------------------
+  /**
+   * Bridge clients of /eventbus/trading and /eventbus/admin send {"accessToken"} here (with a reply address) to move
+   * their open socket onto a fresh token. The bridge's security hook verifies it and replaces the body with its
+   * verdict before the message goes on, so the token itself never reaches the bus; the consumer only answers it.
+   */
+  public static final String BRIDGE_AUTH = "bridge.auth";
+
   // --- Trading (per tenant; bridge-facing) -------------------------------------------------------------------------
   /** Prefix of the per-tenant streams: trading.&lt;tenantId&gt;.&lt;stream&gt;, stream one of {@link #TRADING_STREAMS}. */
   public static final String TRADING_PREFIX = "trading.";

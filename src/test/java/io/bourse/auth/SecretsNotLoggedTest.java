@@ -61,6 +61,17 @@ class SecretsNotLoggedTest {
             .compose(v -> app.vertx.timer(200)).compose(v -> socket.close()))
             .otherwiseEmpty().compose(v -> ws.close()).await();
       }
+      // Re-authentication over the open socket (bridge.auth): neither the fresh token nor a refused one is logged.
+      String freshToken = api.tokens("logged@secrets.test", "user-password-123").getString("accessToken");
+      secrets.add(freshToken);
+      io.vertx.core.http.WebSocketClient reauth = app.vertx.createWebSocketClient();
+      reauth.connect(app.port(), "127.0.0.1", "/eventbus/trading/websocket?access_token=" + bridgeToken)
+          .compose(socket -> socket.writeTextMessage(new JsonObject().put("type", "send").put("address", "bridge.auth")
+                  .put("replyAddress", "r-1").put("body", new JsonObject().put("accessToken", freshToken)).encode())
+              .compose(v -> socket.writeTextMessage(new JsonObject().put("type", "send").put("address", "bridge.auth")
+                  .put("replyAddress", "r-2").put("body", new JsonObject().put("accessToken", badToken)).encode()))
+              .compose(v -> app.vertx.timer(300)).compose(v -> socket.close()))
+          .otherwiseEmpty().compose(v -> reauth.close()).await();
       // The SockJS HTTP fallbacks carry it in the URL of every request too (own client: SockJS closes the
       // connection of a session it refuses, which must not be a pooled one the logout below would reuse).
       io.vertx.core.http.HttpClient xhr = app.vertx.createHttpClient(

@@ -49,25 +49,12 @@ class BridgeBackpressureTest {
     return g == null ? Double.NaN : g.value();
   }
 
-  /** Registration is unacknowledged: publish probes until one arrives, then drop what was received. */
-  private static void awaitRegistered(BridgeClient c, String address) throws Exception {
-    for (int i = 0; i < 100; i++) {
-      app.vertx.eventBus().publish(address, new JsonObject().put("probe", i).put("seq", -1));
-      if (c.await(BridgeClient.rec(address), 100) != null) {
-        Thread.sleep(100);
-        c.frames.clear();
-        return;
-      }
-    }
-    throw new AssertionError("never registered: " + address);
-  }
-
   @Test
   void slowMarketDataClientIsConflatedToTheLatestPerAddressAndCatchesUp() throws Exception {
     try (BridgeClient c = BridgeClient.connect(app, "/eventbus/websocket", slowClient())) {
       for (int a = 0; a < ADDRESSES; a++) {
         c.register(Addresses.mdTick("SLOW" + a));
-        awaitRegistered(c, Addresses.mdTick("SLOW" + a));
+        c.awaitRegistered(app.vertx.eventBus(), Addresses.mdTick("SLOW" + a));
       }
       c.ws.pause();
       for (int i = 0; i < PER_ADDRESS; i++) {
@@ -108,7 +95,7 @@ class BridgeBackpressureTest {
     try (BridgeClient c = BridgeClient.connect(app, "/eventbus/trading/websocket?access_token=" + token,
         slowClient())) {
       c.register(orders);
-      awaitRegistered(c, orders);
+      c.awaitRegistered(app.vertx.eventBus(), orders);
       c.ws.pause();
       var slowClosed = app.metrics.registry().find("bourse.bridge.sockets.slow.closed").tag("namespace", "trading")
           .counter();

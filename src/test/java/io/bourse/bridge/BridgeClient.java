@@ -48,6 +48,34 @@ final class BridgeClient implements AutoCloseable {
         .await(5, TimeUnit.SECONDS);
   }
 
+  /** A client send, as the vertx-eventbus client frames it; replyAddress may be null. */
+  void send(String address, Object body, String replyAddress) throws Exception {
+    JsonObject frame = new JsonObject().put("type", "send").put("address", address).put("body", body);
+    if (replyAddress != null) frame.put("replyAddress", replyAddress);
+    ws.writeTextMessage(frame.encode()).await(5, TimeUnit.SECONDS);
+  }
+
+  void publish(String address, Object body) throws Exception {
+    ws.writeTextMessage(new JsonObject().put("type", "publish").put("address", address).put("body", body).encode())
+        .await(5, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Registration is asynchronous and unacknowledged: publishes probes ({"probe": i, "seq": -1}) on the address until
+   * one arrives, then drops what was received.
+   */
+  void awaitRegistered(io.vertx.core.eventbus.EventBus bus, String address) throws Exception {
+    for (int i = 0; i < 100; i++) {
+      bus.publish(address, new JsonObject().put("probe", i).put("seq", -1));
+      if (await(rec(address), 100) != null) {
+        Thread.sleep(100);
+        frames.clear();
+        return;
+      }
+    }
+    throw new AssertionError("never registered: " + address);
+  }
+
   /** The next frame matching, or null after the timeout. */
   JsonObject await(Predicate<JsonObject> match, long timeoutMs) throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMs;
@@ -62,6 +90,11 @@ final class BridgeClient implements AutoCloseable {
 
   static Predicate<JsonObject> rec(String address) {
     return f -> "rec".equals(f.getString("type")) && address.equals(f.getString("address"));
+  }
+
+  /** The answer to a request: a rec or err frame addressed to its reply address. */
+  static Predicate<JsonObject> reply(String replyAddress) {
+    return f -> replyAddress.equals(f.getString("address"));
   }
 
   static Predicate<JsonObject> err() {

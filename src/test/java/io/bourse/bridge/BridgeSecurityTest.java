@@ -85,6 +85,9 @@ class BridgeSecurityTest {
   @Test
   void tradingBridgeDeliversOwnTenantEventsAndDeniesOtherTenants() throws Exception {
     String other = "tenant-" + UUID.randomUUID().toString().substring(0, 8);
+    var denied = app.metrics.registry().find("bourse.bridge.registrations.denied").tag("namespace", "trading")
+        .counter();
+    double deniedBefore = denied.count();
     try (BridgeClient c = BridgeClient.connect(app, "/eventbus/trading/websocket?access_token=" + adminToken)) {
       String own = Addresses.trading(adminTenant, "orders");
       c.register(own);
@@ -95,6 +98,7 @@ class BridgeSecurityTest {
       // Public market data is not on this allow-list either: the trading bridge is not served by /eventbus/*.
       c.register("md.tick.BTC-USD");
       assertThat(c.await(err(), 5_000).getString("body")).isEqualTo("access_denied");
+      assertThat(denied.count()).as("both denials counted").isEqualTo(deniedBefore + 2);
 
       // Registration is asynchronous and unacknowledged: publish until the first one arrives.
       JsonObject got = null;
@@ -172,6 +176,38 @@ class BridgeSecurityTest {
         new JsonObject().put("disabled", true)).statusCode()).isEqualTo(200);
     try (BridgeClient c = BridgeClient.connect(app, "/eventbus/trading/websocket?access_token=" + token)) {
       assertThat(c.awaitClose(5_000)).as("disabled").isNotNull();
+    }
+  }
+
+  @Test
+  void anOpenSocketIsClosedWhenItsUserIsDemotedOrDisabled() throws Exception {
+    // The stored user is read again on the client's pings (at most every 5 s, through the 5 s user cache).
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    JsonObject admin3 = api.createUser(adminToken, "admin3-" + suffix + "@bourse.test", "admin3-password-123", null,
+        "admin");
+    String token = api.tokens("admin3-" + suffix + "@bourse.test", "admin3-password-123").getString("accessToken");
+    try (BridgeClient admin = BridgeClient.connect(app, "/eventbus/admin/websocket?access_token=" + token);
+         BridgeClient trading = BridgeClient.connect(app, "/eventbus/trading/websocket?access_token=" + token)) {
+      admin.register(Addresses.ADMIN_ALERTS);
+      trading.register(Addresses.trading(adminTenant, "orders"));
+      long pinger = app.vertx.setPeriodic(300, id -> {
+        if (!admin.ws.isClosed()) admin.ws.writeTextMessage("{\"type\":\"ping\"}");
+        if (!trading.ws.isClosed()) trading.ws.writeTextMessage("{\"type\":\"ping\"}");
+      });
+      try {
+        assertThat(api.patch("/api/v1/admin/users/" + admin3.getString("id"), adminToken,
+            new JsonObject().put("roles", new io.vertx.core.json.JsonArray().add("trader"))).statusCode())
+            .isEqualTo(200);
+        assertThat(admin.awaitClose(20_000)).as("admin socket of a demoted admin")
+            .isEqualTo((short) BridgeSecurity.CLOSE_UNAUTHORIZED);
+        assertThat(trading.awaitClose(100)).as("a trader keeps the trading bridge").isNull();
+        assertThat(api.patch("/api/v1/admin/users/" + admin3.getString("id"), adminToken,
+            new JsonObject().put("disabled", true)).statusCode()).isEqualTo(200);
+        assertThat(trading.awaitClose(20_000)).as("trading socket of a disabled user")
+            .isEqualTo((short) BridgeSecurity.CLOSE_UNAUTHORIZED);
+      } finally {
+        app.vertx.cancelTimer(pinger);
+      }
     }
   }
 

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Timeout;
  * <ol>
  *   <li>Bridge: the whole service in-process; every client opens {@code /eventbus/websocket} and registers
  *   {@code md.tick.BENCH0..9}; ticks are published on those addresses (what the market verticle does), so the path
- *   measured is event bus → bridge (permitted-address match, the security hook's RECEIVE, backpressure) → socket.</li>
+ *   measured is event bus → the public bridge's consumer on each event loop (MarketDataBridge: one encoding per
+ *   tick and loop, each socket's outbox with its conflation) → socket.</li>
  *   <li>Bare: a plain HttpServer on the same Vert.x instance, the same number of HTTP verticle instances; each instance
  *   receives the same ticks from the event bus and writes one pre-encoded frame of the same shape to each of its
  *   sockets.</li>
@@ -41,27 +42,66 @@ import org.junit.jupiter.api.Timeout;
  * server and publisher share them, for both variants alike. Latency is tick publish → frame parsed by the client
  * (same JVM, so one {@code System.nanoTime} clock). Not part of the normal build: {@code mvn -B -Pbenchmarks test
  * -Dtest=FanoutBenchmark} (see docs/BENCHMARKS.md). Sizes via {@code -Dbench.clients=},
- * {@code -Dbench.seconds=}, {@code -Dbench.rounds=} (default 2, ABBA order). Results go to stdout and target/benchmarks/bridge.json.
+ * {@code -Dbench.seconds=}, {@code -Dbench.rounds=} (default 2, ABBA order), {@code -Dbench.warmupSeconds=}.
+ * Results go to stdout and target/benchmarks/bridge.json.
+ *
+ * <p>Before the measured rounds each variant runs one unrecorded warm-up phase ({@code bench.warmupSeconds}, default
+ * 20 s, with the same clients and rate; 0 = none), bridge first, then bare. Without it the first measured phase of a
+ * cold JVM pays for class loading and JIT compilation of the whole bridge path (seen: p99 2.4 s in the first bridge
+ * phase, 25 ms in the second), which is the JVM's start-up, not the bridge's steady cost. The ABBA order then only
+ * has drifting background load left to even out.
  */
 class FanoutBenchmark {
   static final int CLIENTS = Integer.getInteger("bench.clients", 1000);
   static final int SECONDS = Integer.getInteger("bench.seconds", 20);
   static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
+  static final int JIT_WARMUP_SECONDS = Integer.getInteger("bench.warmupSeconds", 20);
   static final int WARMUP_SECONDS = 5;
   static final int SYMBOLS = 10;
   static final int TICKS_PER_SYMBOL_PER_SECOND = 10;
 
   record Result(String name, long published, long expected, long delivered, long conflated, Histogram latencyUs,
-                double seconds) {
+                double seconds, double load, long serverCpuNanos) {
     double deliveredPerSecond() { return delivered / seconds; }
+
+    /** CPU the server's event loops (publisher included) spent per delivered frame, in microseconds. */
+    double serverCpuUsPerFrame() { return delivered == 0 ? 0 : serverCpuNanos / 1000.0 / delivered; }
 
     JsonObject json() {
       return new JsonObject().put("name", name).put("published", published).put("expected", expected)
           .put("delivered", delivered).put("conflated", conflated).put("deliveredPerSecond", deliveredPerSecond())
           .put("p50ms", latencyUs.getValueAtPercentile(50) / 1000.0)
           .put("p99ms", latencyUs.getValueAtPercentile(99) / 1000.0)
-          .put("maxMs", latencyUs.getMaxValue() / 1000.0);
+          .put("maxMs", latencyUs.getMaxValue() / 1000.0).put("loadAtStart", load)
+          .put("serverCpuUsPerFrame", serverCpuUsPerFrame());
     }
+  }
+
+  /** Thread ids of the clients' event loops: their CPU is not the server's. */
+  static java.util.Set<Long> clientLoopThreads = java.util.Set.of();
+
+  private static java.util.Set<Long> clientLoopThreads(Vertx clients) throws Exception {
+    java.util.Set<Long> ids = new java.util.HashSet<>();
+    for (io.netty.util.concurrent.EventExecutor e : ((io.vertx.core.internal.VertxInternal) clients).nettyEventLoopGroup()) {
+      ids.add(e.submit(() -> Thread.currentThread().getId()).get(10, TimeUnit.SECONDS));
+    }
+    return ids;
+  }
+
+  /**
+   * CPU time of the server's event loops so far: every Vert.x event-loop thread that is not a client's. Both
+   * variants pay their publisher timer, event-bus delivery and socket writes there, so this is the cost of fan-out.
+   */
+  private static long serverLoopCpuNanos() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (t == null || !t.getThreadName().startsWith("vert.x-eventloop-thread-")
+          || clientLoopThreads.contains(t.getThreadId())) continue;
+      long cpu = mx.getThreadCpuTime(t.getThreadId());
+      if (cpu > 0) sum += cpu;
+    }
+    return sum;
   }
 
   /** Measures between two nanoTime marks; records only frames of ticks published inside the window. */
@@ -91,20 +131,27 @@ class FanoutBenchmark {
   void run() throws Exception {
     double load1 = loadAverage();
     Vertx clients = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    clientLoopThreads = clientLoopThreads(clients);
     List<Result> results = new ArrayList<>();
     // A fixed port, not 0: with port 0 each HTTP verticle instance binds its own random port and only one of them
     // gets the traffic; with a real port they share it, as in production.
     JsonObject overrides = Api.knownAdmin().put("http", new JsonObject().put("port", io.bourse.support.FreePorts.next()));
     try (TestApp app = TestApp.start(overrides)) {
+      if (JIT_WARMUP_SECONDS > 0) {
+        System.out.printf("warm-up: one unrecorded phase of each variant, %d s each%n", JIT_WARMUP_SECONDS);
+        bridge(app, clients, JIT_WARMUP_SECONDS);
+        bare(app, clients, JIT_WARMUP_SECONDS);
+        System.out.println("warm-up done; measured rounds follow");
+      }
       // ABBA order over the rounds (bridge, bare, bare, bridge, ...), so warm-up and drifting background load do not
       // favour one variant.
       for (int round = 0; round < ROUNDS; round++) {
         if (round % 2 == 0) {
-          results.add(bridge(app, clients));
-          results.add(bare(app, clients));
+          results.add(bridge(app, clients, SECONDS));
+          results.add(bare(app, clients, SECONDS));
         } else {
-          results.add(bare(app, clients));
-          results.add(bridge(app, clients));
+          results.add(bare(app, clients, SECONDS));
+          results.add(bridge(app, clients, SECONDS));
         }
       }
     } catch (AssertionError blocked) {
@@ -117,7 +164,7 @@ class FanoutBenchmark {
     report(results, load1, load2);
   }
 
-  private Result bridge(TestApp app, Vertx clients) throws Exception {
+  private Result bridge(TestApp app, Vertx clients, int seconds) throws Exception {
     Window w = new Window();
     List<WebSocket> sockets = connect(clients, app.port(), "/eventbus/websocket", w);
     for (WebSocket ws : sockets) {
@@ -130,14 +177,14 @@ class FanoutBenchmark {
     Counter conflated = app.metrics.registry().find("bourse.bridge.messages.conflated").tag("namespace", "public")
         .counter();
     double conflatedBefore = conflated == null ? 0 : conflated.count();
-    Result r = drive("bridge", app.vertx, w, sockets.size(), (sym, body) -> app.vertx.eventBus()
-        .publish("md.tick." + sym, body));
+    Result r = drive("bridge", app.vertx, w, sockets.size(), seconds, (sym, body) -> publish(app.vertx,
+        "md.tick." + sym, body));
     clients.cancelTimer(pinger);
     close(sockets);
     Thread.sleep(5000); // the bridge sockets close and their consumers unregister before the next phase
     long conflatedCount = conflated == null ? 0 : (long) (conflated.count() - conflatedBefore);
     return new Result(r.name(), r.published(), r.expected(), r.delivered(), conflatedCount, r.latencyUs(),
-        r.seconds());
+        r.seconds(), r.load(), r.serverCpuNanos());
   }
 
   /** The baseline: the same ticks, event bus → one encode → write to every socket of this instance. */
@@ -166,7 +213,7 @@ class FanoutBenchmark {
     }
   }
 
-  private Result bare(TestApp app, Vertx clients) throws Exception {
+  private Result bare(TestApp app, Vertx clients, int seconds) throws Exception {
     int instances = app.app.config().instancesOf("http");
     Promise<Integer> first = Promise.promise();
     List<String> deployments = new ArrayList<>();
@@ -181,11 +228,15 @@ class FanoutBenchmark {
     Window w = new Window();
     List<WebSocket> sockets = connect(clients, port, "/bare", w);
     Thread.sleep(2000);
-    Result r = drive("bare WebSocket broadcast", app.vertx, w, sockets.size(),
-        (sym, body) -> app.vertx.eventBus().publish("bench.bare.tick", body));
+    Result r = drive("bare WebSocket broadcast", app.vertx, w, sockets.size(), seconds,
+        (sym, body) -> publish(app.vertx, "bench.bare.tick", body));
     close(sockets);
     for (String d : deployments) app.vertx.undeploy(d).await(10, TimeUnit.SECONDS);
     return r;
+  }
+
+  private static void publish(Vertx vertx, String address, JsonObject body) {
+    vertx.eventBus().publish(address, body);
   }
 
   interface Publisher {
@@ -193,7 +244,9 @@ class FanoutBenchmark {
   }
 
   /** Publishes 100 ticks/s round-robin over the symbols on the server's Vert.x, warms up, measures, drains. */
-  private Result drive(String name, Vertx server, Window w, int subscribers, Publisher publisher) throws Exception {
+  private Result drive(String name, Vertx server, Window w, int subscribers, int seconds, Publisher publisher)
+      throws Exception {
+    double load = loadAverage();
     AtomicLong seq = new AtomicLong();
     AtomicLong publishedInWindow = new AtomicLong();
     long periodMs = 1000L / (SYMBOLS * TICKS_PER_SYMBOL_PER_SECOND);
@@ -207,17 +260,22 @@ class FanoutBenchmark {
           .put("size", "1").put("timestamp", java.time.Instant.now().toString()).put("t", t));
     });
     Thread.sleep(WARMUP_SECONDS * 1000L);
+    long cpuBefore = serverLoopCpuNanos();
     w.start = System.nanoTime();
-    Thread.sleep(SECONDS * 1000L);
+    Thread.sleep(seconds * 1000L);
     w.end = System.nanoTime();
+    long cpu = serverLoopCpuNanos() - cpuBefore;
     server.cancelTimer(timer);
     Thread.sleep(3000); // let frames of ticks published before the end arrive
     long published = publishedInWindow.get();
     long expected = published * subscribers;
     Histogram h = w.latencyUs.copy();
-    System.out.printf("%s: %d subscribers, %d ticks published in %d s, %d/%d frames delivered, p99 %.1f ms%n", name,
-        subscribers, published, SECONDS, w.delivered.sum(), expected, h.getValueAtPercentile(99) / 1000.0);
-    return new Result(name, published, expected, w.delivered.sum(), 0, h, SECONDS);
+    Result r = new Result(name, published, expected, w.delivered.sum(), 0, h, seconds, load, cpu);
+    System.out.printf("%s: %d subscribers, %d ticks published in %d s, %d/%d frames delivered, p50 %.1f ms, p99 %.1f ms, "
+        + "server loops %.2f us CPU/frame, load %.2f%n", name, subscribers, published, seconds, w.delivered.sum(),
+        expected, h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, r.serverCpuUsPerFrame(),
+        load);
+    return r;
   }
 
   private List<WebSocket> connect(Vertx clients, int port, String uri, Window w) throws Exception {
@@ -252,16 +310,29 @@ class FanoutBenchmark {
 
   private static void report(List<Result> results, double load1, double load2) throws Exception {
     StringBuilder out = new StringBuilder();
-    out.append(String.format("%nBridge fan-out: %d clients x %d symbols x %d ticks/s, %d s measured, load avg %.1f -> %.1f%n",
-        CLIENTS, SYMBOLS, TICKS_PER_SYMBOL_PER_SECOND, SECONDS, load1, load2));
-    out.append("| Variant | delivered / expected | delivered/s | conflated | p50 ms | p99 ms | max ms |\n");
-    out.append("|---|---|---|---|---|---|---|\n");
+    out.append(String.format("%nBridge fan-out: %d clients x %d symbols x %d ticks/s, %d s measured, %d s warm-up per "
+        + "variant, load avg %.2f -> %.2f%n", CLIENTS, SYMBOLS, TICKS_PER_SYMBOL_PER_SECOND, SECONDS,
+        JIT_WARMUP_SECONDS, load1, load2));
+    out.append("| Variant | load | delivered / expected | delivered/s | conflated | p50 ms | p99 ms | max ms | server CPU µs/frame |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|\n");
     io.vertx.core.json.JsonArray json = new io.vertx.core.json.JsonArray();
     for (Result r : results) {
-      out.append(String.format("| %s | %,d / %,d | %,.0f | %,d | %.1f | %.1f | %.1f |%n", r.name(), r.delivered(),
-          r.expected(), r.deliveredPerSecond(), r.conflated(), r.latencyUs().getValueAtPercentile(50) / 1000.0,
-          r.latencyUs().getValueAtPercentile(99) / 1000.0, r.latencyUs().getMaxValue() / 1000.0));
+      out.append(String.format("| %s | %.2f | %,d / %,d | %,.0f | %,d | %.1f | %.1f | %.1f | %.2f |%n", r.name(),
+          r.load(), r.delivered(), r.expected(), r.deliveredPerSecond(), r.conflated(),
+          r.latencyUs().getValueAtPercentile(50) / 1000.0, r.latencyUs().getValueAtPercentile(99) / 1000.0,
+          r.latencyUs().getMaxValue() / 1000.0, r.serverCpuUsPerFrame()));
       json.add(r.json());
+    }
+    // Each round is one bridge and one bare phase next to each other: its own ratio, then the ratio over all rounds.
+    for (int i = 0; i + 1 < results.size(); i += 2) {
+      Result a = results.get(i);
+      Result b = results.get(i + 1);
+      Result bridge = a.name().equals("bridge") ? a : b;
+      Result bare = bridge == a ? b : a;
+      if (bare.deliveredPerSecond() > 0) {
+        out.append(String.format("Round %d: bridge / bare delivery rate %.2f%n", i / 2 + 1,
+            bridge.deliveredPerSecond() / bare.deliveredPerSecond()));
+      }
     }
     double bridgeRate = results.stream().filter(r -> r.name().equals("bridge"))
         .mapToDouble(Result::deliveredPerSecond).sum();
@@ -274,6 +345,7 @@ class FanoutBenchmark {
     Path dir = Path.of("target", "benchmarks");
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("bridge.json"), new JsonObject().put("clients", CLIENTS).put("seconds", SECONDS)
-        .put("loadBefore", load1).put("loadAfter", load2).put("results", json).encodePrettily());
+        .put("warmupSeconds", JIT_WARMUP_SECONDS).put("loadBefore", load1).put("loadAfter", load2)
+        .put("results", json).encodePrettily());
   }
 }

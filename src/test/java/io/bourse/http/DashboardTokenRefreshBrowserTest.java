@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bourse.support.Api;
 import io.bourse.support.Browser;
 import io.bourse.support.TestApp;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -16,10 +17,11 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.support.ui.Select;
 
 /**
- * With 30-second access tokens the page must refresh before expiry and move its authenticated bridge (here the admin
- * one; the trading one follows the same path) onto the new token, so that 40 s after login, when the first token and
- * any socket opened with it are dead (the bridge closes those with 4401), the page is still logged in, has exactly one
- * admin bridge socket (and was never without one), and REST calls still succeed.
+ * With 30-second access tokens the page must refresh before expiry and move its authenticated bridges (admin and
+ * trading) onto the new token, so that 40 s after login, when the first token is dead (the bridge closes sockets still
+ * on it with 4401), the page is still logged in, has exactly one admin and one trading bridge socket (and was never
+ * without one), and REST calls still succeed. It moves them over the open sockets ({@code bridge.auth}), not by
+ * reconnecting: the server counts the re-authentications, and no second socket is ever opened.
  */
 class DashboardTokenRefreshBrowserTest {
   static TestApp app;
@@ -37,8 +39,18 @@ class DashboardTokenRefreshBrowserTest {
   }
 
   private static double adminSockets() {
-    Gauge g = app.metrics.registry().find("bourse.bridge.sockets").tag("namespace", "admin").gauge();
+    return sockets("admin");
+  }
+
+  private static double sockets(String namespace) {
+    Gauge g = app.metrics.registry().find("bourse.bridge.sockets").tag("namespace", namespace).gauge();
     return g == null ? -1 : g.value();
+  }
+
+  private static double reauthenticated(String namespace) {
+    Counter c = app.metrics.registry().find("bourse.bridge.reauthentications").tag("namespace", namespace)
+        .tag("outcome", "ok").counter();
+    return c == null ? 0 : c.count();
   }
 
   @Test
@@ -49,7 +61,7 @@ class DashboardTokenRefreshBrowserTest {
       browser.logInToDashboard(app.port(), Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
       String first = (String) js.executeScript("return JSON.parse(sessionStorage.getItem('bourse.session')).accessToken");
       assertThat(first).isNotBlank();
-      browser.waitFor(Duration.ofSeconds(20), () -> adminSockets() == 1);
+      browser.waitFor(Duration.ofSeconds(20), () -> adminSockets() == 1 && sockets("trading") == 1);
 
       String refreshed = browser.waitFor(Duration.ofSeconds(20), () -> {
         String t = (String) js.executeScript("return JSON.parse(sessionStorage.getItem('bourse.session')).accessToken");
@@ -57,15 +69,22 @@ class DashboardTokenRefreshBrowserTest {
       });
       assertThat(refreshed).isNotEqualTo(first);
 
-      // Until past the first token's expiry (30 s), the page must never be without an admin socket: it opens the
-      // one with the new token before closing the old (a page that only reconnected after the bridge's 4401 close
-      // would show a gap here).
+      // Until past the first token's expiry (30 s), the page must never be without an admin or trading socket (a page
+      // that only reconnected after the bridge's 4401 close would show a gap here), and never opens a second one (a
+      // reconnect opens the new socket before closing the old).
       double fewest = Double.MAX_VALUE;
+      double most = 0;
       while (System.currentTimeMillis() < loggedInAt + 40_000) {
-        fewest = Math.min(fewest, adminSockets());
+        double admin = adminSockets();
+        double trading = sockets("trading");
+        fewest = Math.min(fewest, Math.min(admin, trading));
+        most = Math.max(most, Math.max(admin, trading));
         Thread.sleep(50);
       }
-      assertThat(fewest).as("admin bridge sockets at any moment").isGreaterThanOrEqualTo(1);
+      assertThat(fewest).as("admin and trading bridge sockets at any moment").isGreaterThanOrEqualTo(1);
+      assertThat(most).as("sockets per namespace at any moment: re-authenticated, not reconnected").isEqualTo(1);
+      assertThat(reauthenticated("admin")).as("admin socket re-authentications").isGreaterThanOrEqualTo(1);
+      assertThat(reauthenticated("trading")).as("trading socket re-authentications").isGreaterThanOrEqualTo(1);
       assertThat(browser.driver.findElement(By.id("app-view")).isDisplayed()).as("still logged in").isTrue();
       browser.waitFor(Duration.ofSeconds(10), () -> adminSockets() == 1);
       assertThat(browser.driver.findElement(By.id("conn-public")).getAttribute("data-state")).isEqualTo("live");
