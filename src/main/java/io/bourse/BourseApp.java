@@ -95,7 +95,7 @@ public final class BourseApp {
               metrics.registry(), app.apiAreas(), build.swaggerUiVersion());
           // The bridge shares the HTTP router (one port); its meters are process-wide, its hooks per router.
           BridgeRoutes bridge = new BridgeRoutes(app.auth::authenticate, new BridgeMetrics(metrics.registry()),
-              config.bridge(), config.http().corsAllowedOrigins());
+              config.bridge(), config.http().corsAllowedOrigins(), config.auth().bootstrapTenant());
           routers.withExtraRoutes(bridge::mount);
           routers.withExtraRoutes(DashboardRoutes::mount);
           return routers;

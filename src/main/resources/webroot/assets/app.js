@@ -127,7 +127,8 @@ async function start() {
   const always = instruments.find((i) => i.session?.type === '24/7') ?? instruments[0];
   selectChartSymbol(always?.symbol).catch(showError);
   loadAccounts().catch(showError);
-  if (me.roles.includes('admin')) {
+  // The kill switch, reconciliation runs and the admin bridge are operators' (admins of the bootstrap tenant).
+  if (me.operator) {
     $('admin').hidden = false;
     loadControl();
     loadReconciliation();

@@ -204,8 +204,9 @@ public final class AuthArea implements ApiArea {
             ctx.fail(new BourseException(ErrorCode.AUTH_TOKEN_INVALID));
             return;
           }
+          // operator: an admin of the bootstrap tenant, who may manage tenants and see every tenant's operator events.
           respond(ctx, 200, new JsonObject().put("id", user.id()).put("email", user.email())
-              .put("tenantId", user.tenantId()).put("roles", User.rolesJson(user.roles())));
+              .put("tenantId", user.tenantId()).put("roles", User.rolesJson(user.roles())).put("operator", isOperator(p)));
         })
         .onFailure(ctx::fail);
   }

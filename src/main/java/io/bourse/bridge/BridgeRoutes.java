@@ -26,8 +26,11 @@ public final class BridgeRoutes {
   private final BridgeMetrics metrics;
   private final BridgeLimits limits;
   private final List<String> allowedOrigins;
+  private final String operatorTenant;
 
-  public BridgeRoutes(Function<String, Future<Principal>> authenticator, BridgeMetrics metrics, BridgeLimits limits, List<String> allowedOrigins) {
+  public BridgeRoutes(Function<String, Future<Principal>> authenticator, BridgeMetrics metrics, BridgeLimits limits,
+      List<String> allowedOrigins, String operatorTenant) {
+    this.operatorTenant = operatorTenant;
     this.authenticator = authenticator;
     this.metrics = metrics;
     this.limits = limits;
@@ -68,7 +71,7 @@ public final class BridgeRoutes {
           .setInboundPermitteds(ns.inbound())
           .setOutboundPermitteds(ns.outbound());
       Router bridge = SockJSHandler.create(vertx, sockOptions)
-          .bridge(bridgeOptions, new BridgeSecurity(vertx, ns, authenticator, metrics, limits));
+          .bridge(bridgeOptions, new BridgeSecurity(vertx, ns, authenticator, metrics, limits, operatorTenant));
       router.route(ns.path() + "/*").subRouter(bridge);
     }
     BridgeSecurity.answerReauthentication(vertx);

@@ -48,11 +48,15 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
   private final BridgeMetrics metrics;
   private final BridgeLimits limits;
   private final Map<SockJSSocket, SocketState> sockets = new HashMap<>();
+  /** The tenant whose admins are the operators: the admin namespace carries every tenant's operator events. */
+  private final String operatorTenant;
 
-  BridgeSecurity(Vertx vertx, BridgeNamespace ns, Function<String, Future<Principal>> authenticator, BridgeMetrics metrics, BridgeLimits limits) {
+  BridgeSecurity(Vertx vertx, BridgeNamespace ns, Function<String, Future<Principal>> authenticator, BridgeMetrics metrics,
+      BridgeLimits limits, String operatorTenant) {
     if (!ns.authenticated()) throw new IllegalArgumentException("the public namespace is MarketDataBridge's");
     this.vertx = vertx;
     this.ns = ns;
+    this.operatorTenant = operatorTenant;
     this.authenticator = authenticator;
     this.metrics = metrics;
     this.limits = limits;
@@ -118,7 +122,7 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
     authenticator.apply(token).onComplete(ar -> {
       if (ar.failed()) {
         refuse(be, "invalid or expired token");
-      } else if (!ar.result().hasAtLeast(ns.requiredRole())) {
+      } else if (!admitted(ar.result())) {
         refuse(be, "role below " + ns.requiredRole().wire());
       } else {
         SocketState s = new SocketState(ar.result(), token, new Outbox(sock, ns, metrics, limits));
@@ -169,7 +173,7 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
     SocketState s = sockets.get(sock);
     String address = be.getRawMessage() == null ? null : be.getRawMessage().getValue("address") instanceof String a
         ? a : null;
-    if (s == null || s.closing || !live(s) || address == null || !s.principal.hasAtLeast(ns.requiredRole())) {
+    if (s == null || s.closing || !live(s) || address == null || !admitted(s.principal)) {
       metrics.denied(ns);
       be.tryComplete(false);
       return;
@@ -213,7 +217,7 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
       if (sockets.get(sock) != s || s.closing || !token.equals(s.token) || !live(s)) return;
       if (ar.succeeded()) {
         Principal stored = ar.result();
-        if (stored.hasAtLeast(ns.requiredRole())) {
+        if (admitted(stored)) {
           s.principal = new Principal(stored.userId(), stored.tenantId(), stored.roles(),
               s.principal.expiresAtEpochSeconds());
         } else {
@@ -224,6 +228,16 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
         revoke(sock, s, e.code() == ErrorCode.AUTH_USER_DISABLED ? "user_disabled" : "user_unknown");
       }
     });
+  }
+
+  /**
+   * The namespace's role, and for the admin namespace an operator (an admin of the operator tenant): its events
+   * (kill switches, reconciliation runs, staleness and risk alerts) name every tenant's accounts, so another tenant's
+   * admin has no place there.
+   */
+  private boolean admitted(Principal p) {
+    if (!p.hasAtLeast(ns.requiredRole())) return false;
+    return ns != BridgeNamespace.ADMIN || p.tenantId().equals(operatorTenant);
   }
 
   private void revoke(SockJSSocket sock, SocketState s, String why) {
@@ -328,7 +342,7 @@ final class BridgeSecurity implements Handler<BridgeEvent> {
         closeOnReauthentication(be, sock, s, "token_mismatch");
         return;
       }
-      if (!fresh.hasAtLeast(ns.requiredRole())) {
+      if (!admitted(fresh)) {
         closeOnReauthentication(be, sock, s, "role_below_" + ns.requiredRole().wire());
         return;
       }

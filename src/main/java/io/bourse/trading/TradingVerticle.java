@@ -1189,8 +1189,12 @@ public final class TradingVerticle extends VerticleBase {
   private void strategyRefused(LiveAccount live, StrategySignal signal, Throwable e) {
     syncToPosition(live, signal);
     refusedUntil.put(signal.profileId(), System.nanoTime() + STRATEGY_REFUSAL_PAUSE_NANOS);
-    live.alert(new JsonObject().put("profileId", signal.profileId()).put("kind", "strategy_order_refused")
-        .put("message", e.getMessage()));
+    JsonObject alert = new JsonObject().put("profileId", signal.profileId()).put("kind", "strategy_order_refused")
+        .put("message", e.getMessage());
+    live.alert(alert.copy());
+    // Operators watch every tenant's risk alerts on the admin bridge.
+    vertx.eventBus().publish(Addresses.ADMIN_ALERTS, alert.put("tenantId", live.tenantId).put("accountId", live.accountId)
+        .put("at", Instant.now().toString()));
     persist(live, Set.of(), List.of(), null)
         .onFailure(x -> log.warn("Alert for profile {} not published: {}", signal.profileId(), x.getMessage()));
   }

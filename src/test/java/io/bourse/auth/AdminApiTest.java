@@ -77,6 +77,13 @@ class AdminApiTest {
   }
 
   @Test
+  void meSaysWhetherTheCallerIsAnOperator() {
+    assertThat(api.get("/api/v1/me", operator).bodyAsJsonObject().getBoolean("operator")).isTrue();
+    assertThat(api.get("/api/v1/me", adminA).bodyAsJsonObject().getBoolean("operator")).as("a tenant's own admin").isFalse();
+    assertThat(api.get("/api/v1/me", traderAToken).bodyAsJsonObject().getBoolean("operator")).isFalse();
+  }
+
+  @Test
   void wrongRoleIsForbidden() {
     HttpResponse<Buffer> r = api.get("/api/v1/admin/users", traderAToken);
     assertThat(r.statusCode()).isEqualTo(403);

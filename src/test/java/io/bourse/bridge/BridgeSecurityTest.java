@@ -121,9 +121,14 @@ class BridgeSecurityTest {
     api.createUser(adminToken, "trader-" + suffix + "@bourse.test", "trader-password-123", null, "trader");
     String viewer = api.tokens("viewer-" + suffix + "@bourse.test", "viewer-password-123").getString("accessToken");
     String trader = api.tokens("trader-" + suffix + "@bourse.test", "trader-password-123").getString("accessToken");
-    for (String token : new String[] {viewer, trader}) {
+    // Another tenant's admin is an admin, but no operator: the admin bridge carries every tenant's operator events.
+    String tenant = api.post("/api/v1/admin/tenants", adminToken, new JsonObject().put("name", "other-" + suffix))
+        .bodyAsJsonObject().getString("id");
+    api.createUser(adminToken, "admin-" + suffix + "@bourse.test", "admin-password-123", tenant, "admin");
+    String foreignAdmin = api.tokens("admin-" + suffix + "@bourse.test", "admin-password-123").getString("accessToken");
+    for (String token : new String[] {viewer, trader, foreignAdmin}) {
       try (BridgeClient c = BridgeClient.connect(app, "/eventbus/admin/websocket?access_token=" + token)) {
-        assertThat(c.awaitClose(5_000)).isNotNull();
+        assertThat(c.awaitClose(5_000)).isEqualTo((short) 4403);
       }
     }
     // A trader may use the trading bridge of its own tenant.
