@@ -56,7 +56,8 @@ public final class ReconciliationVerticle extends VerticleBase {
   private final Timer duration;
   private JsonObject running;
   private Future<JsonObject> runningFuture;
-  private boolean again;
+  /** The trigger that asked for another run while one was running, or null. */
+  private String again;
 
   public ReconciliationVerticle(ReconciliationConfig config, TradingStore store, int shards, MeterRegistry meters) {
     this.config = config;
@@ -106,7 +107,10 @@ public final class ReconciliationVerticle extends VerticleBase {
   /** Starts a run, or returns the one running (a reconnect while running asks for one more run afterwards). */
   private JsonObject trigger(String trigger, String accountId, boolean rebuildHistory) {
     if (running != null) {
-      if (!"operator".equals(trigger) && !"cli".equals(trigger)) again = true;
+      // A reconnect or schedule while a run is under way asks for one more run afterwards, under its own name.
+      if (!"operator".equals(trigger) && !"cli".equals(trigger) && (again == null || "scheduled".equals(again))) {
+        again = trigger;
+      }
       return running.copy().put("alreadyRunning", true);
     }
     Instant now = Instant.now();
@@ -146,9 +150,10 @@ public final class ReconciliationVerticle extends VerticleBase {
       });
     }).onComplete(ar -> {
       running = null;
-      if (again) {
-        again = false;
-        trigger("follow-up", null, false);
+      if (again != null) {
+        String next = again;
+        again = null;
+        trigger(next, null, false);
       }
     });
     return run.copy();

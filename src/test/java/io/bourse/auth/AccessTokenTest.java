@@ -77,7 +77,7 @@ class AccessTokenTest {
     HttpResponse<Buffer> me = me(token);
     assertThat(me.statusCode()).isEqualTo(200);
     JsonObject body = me.bodyAsJsonObject();
-    assertThat(body.fieldNames()).containsExactlyInAnyOrder("id", "email", "tenantId", "roles");
+    assertThat(body.fieldNames()).containsExactlyInAnyOrder("id", "email", "tenantId", "roles", "operator");
     assertThat(body.getString("id")).isEqualTo(c.getString("sub"));
     assertThat(body.getString("email")).isEqualTo(Api.ADMIN_EMAIL);
     assertThat(body.getString("tenantId")).isEqualTo("system");
