@@ -7,7 +7,7 @@ import java.util.List;
 
 /** The HTTP server section ({@code http.*}). */
 public record HttpConfig(String host, int port, int maxBodyBytes, List<String> corsAllowedOrigins, long slowRequestMs,
-                         int shutdownGraceSeconds, long requestTimeoutMs) {
+                         int slowRequestLinesPerSecond, int shutdownGraceSeconds, long requestTimeoutMs) {
 
   static HttpConfig from(JsonObject section, ConfigProblems problems) {
     String p = "http.";
@@ -19,6 +19,7 @@ public record HttpConfig(String host, int port, int maxBodyBytes, List<String> c
     int port = problems.intIn(section, p, "port", 8080, 0, 65535);
     int maxBody = problems.intIn(section, p, "maxBodyBytes", 65536, 1024, 16 * 1024 * 1024);
     long slow = problems.longIn(section, p, "slowRequestMs", 500, 1, 600_000);
+    int slowLines = problems.intIn(section, p, "slowRequestLinesPerSecond", 5, 1, 100_000);
     int grace = problems.intIn(section, p, "shutdownGraceSeconds", 10, 0, 300);
     long requestTimeout = problems.longIn(section, p, "requestTimeoutMs", 30_000, 100, 600_000);
     List<String> origins = new ArrayList<>();
@@ -34,6 +35,6 @@ public record HttpConfig(String host, int port, int maxBodyBytes, List<String> c
     } else if (raw != null) {
       problems.add(p + "corsAllowedOrigins", "must be a list of origins");
     }
-    return new HttpConfig(host, port, maxBody, List.copyOf(origins), slow, grace, requestTimeout);
+    return new HttpConfig(host, port, maxBody, List.copyOf(origins), slow, slowLines, grace, requestTimeout);
   }
 }

@@ -71,7 +71,7 @@ public final class ApiRouterFactory {
   public Router create(Vertx vertx) {
     RouterBuilder builder = RouterBuilder.create(vertx, contract, EXTRACTOR);
     ContractValidation validation = validations.computeIfAbsent(vertx, v -> new ContractValidation(v, contract));
-    builder.rootHandler(new PlatformHandler(http.slowRequestMs()));
+    builder.rootHandler(new PlatformHandler(http.slowRequestMs(), http.slowRequestLinesPerSecond()));
     // No request may hang, whatever a dependency does: past the limit the client gets ERR_DEP_003. Except the
     // event-bus bridge, whose requests are sessions, not calls: a WebSocket, an xhr-streaming response or a long poll
     // lives as long as the client stays (a timeout there would cut every SockJS stream after requestTimeoutMs).

@@ -2,6 +2,8 @@ package io.bourse.http;
 
 import io.bourse.common.RequestContext;
 import io.vertx.core.Vertx;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -16,10 +18,21 @@ import org.slf4j.LoggerFactory;
 final class PlatformHandler implements io.vertx.ext.web.handler.PlatformHandler {
   private static final Logger log = LoggerFactory.getLogger("io.bourse.http.slow");
 
+  /**
+   * Under overload every request is slow: one line each would flood the log (and, through a blocking appender, slow
+   * the event loops further) exactly when operators read it. So at most {@code slowLinesPerSecond} lines a second, and
+   * the next line counts the ones left out.
+   */
+  private final int slowLinesPerSecond;
   private final long slowRequestNanos;
+  private final AtomicLong windowStart = new AtomicLong();
+  private final AtomicInteger linesInWindow = new AtomicInteger();
+  private final AtomicLong suppressed = new AtomicLong();
 
-  PlatformHandler(long slowRequestMs) {
+  PlatformHandler(long slowRequestMs, int slowLinesPerSecond) {
     this.slowRequestNanos = slowRequestMs * 1_000_000L;
+    this.slowLinesPerSecond = slowLinesPerSecond;
+    windowStart.set(System.nanoTime() - 1_000_000_000L);
   }
 
   @Override
@@ -34,12 +47,26 @@ final class PlatformHandler implements io.vertx.ext.web.handler.PlatformHandler 
     ctx.addHeadersEndHandler(v -> response.putHeader("Server-Timing", serverTiming(System.nanoTime() - start)));
     ctx.addEndHandler(v -> {
       long elapsed = System.nanoTime() - start;
-      if (elapsed >= slowRequestNanos) {
-        log.warn("Slow request {} {} -> {} in {} ms", request.method(), routeOf(ctx), response.getStatusCode(),
-            elapsed / 1_000_000);
-      }
+      if (elapsed >= slowRequestNanos) logSlow(ctx, request, response, requestId, elapsed);
     });
     ctx.next();
+  }
+
+  private void logSlow(RoutingContext ctx, HttpServerRequest request, HttpServerResponse response, String requestId,
+      long elapsedNanos) {
+    long now = System.nanoTime();
+    long start = windowStart.get();
+    if (now - start >= 1_000_000_000L && windowStart.compareAndSet(start, now)) linesInWindow.set(0);
+    if (linesInWindow.incrementAndGet() > slowLinesPerSecond) {
+      suppressed.incrementAndGet();
+      return;
+    }
+    long skipped = suppressed.getAndSet(0);
+    // The id is named in the message: the line may be written from another request's context (a shard's reply that
+    // completes several requests at once), whose id the log pattern would show.
+    log.warn("Slow request {} {} -> {} in {} ms (request {}){}", request.method(), routeOf(ctx),
+        response.getStatusCode(), elapsedNanos / 1_000_000, requestId,
+        skipped == 0 ? "" : "; " + skipped + " more slow requests not logged since the last line");
   }
 
   /** {@code app;dur=<ms with two decimals>}, built by hand: String.format per response is measurably slow. */

@@ -24,7 +24,7 @@ class GracefulShutdownTest {
     Vertx clientVertx = Vertx.vertx();
     try {
       int port = FreePorts.next();
-      HttpConfig http = new HttpConfig("127.0.0.1", port, 65536, List.of(), 500, 5, 30_000);
+      HttpConfig http = new HttpConfig("127.0.0.1", port, 65536, List.of(), 500, 5, 5, 30_000);
       String deployment = vertx.deployVerticle(new HttpApiVerticle(http, PlatformTestRouter.factory(vertx, 65536),
           p -> { })).await();
       WebClient client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1")

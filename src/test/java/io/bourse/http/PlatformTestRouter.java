@@ -45,6 +45,7 @@ final class PlatformTestRouter {
     });
     JsonObject defaults = new JsonObject(Files.readString(Path.of("conf/application.json")));
     defaults.getJsonObject("http").put("maxBodyBytes", maxBodyBytes).put("slowRequestMs", 1)
+        .put("slowRequestLinesPerSecond", 100_000)
         .put("requestTimeoutMs", HANG_TIMEOUT_MS);
     BourseConfig config = BourseConfig.parse(defaults).config();
     OpenAPIContract contract = OpenAPIContract.from(vertx, "test-contract.yaml").await();
