@@ -236,7 +236,7 @@ public final class BourseApp {
         return Future.succeededFuture();
       });
       if (redis != null) redis.close();
-      return venueClosed.compose(x -> store == null ? Future.<Void>succeededFuture() : store.close()).recover(e -> {
+      return venueClosed.compose(x -> health.closeDependencies()).compose(x -> store == null ? Future.<Void>succeededFuture() : store.close()).recover(e -> {
         log.warn("Store close failed: {}", e.toString());
         return Future.succeededFuture();
       }).compose(x -> {

@@ -16,6 +16,9 @@ public interface DependencyCheck {
   /** Completes with the dependency's version (or null) when it answers; fails when it is down. */
   Future<String> probe();
 
+  /** Releases what probing holds open (a client, its threads); called once at shutdown. */
+  default Future<Void> close() { return Future.succeededFuture(); }
+
   static DependencyCheck disabled(String name) {
     return new DependencyCheck() {
       @Override public String name() { return name; }

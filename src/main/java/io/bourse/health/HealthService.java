@@ -62,6 +62,12 @@ public final class HealthService {
 
   private final long timeoutMs;
 
+  /** Closes every dependency's probe resources; a failure is logged by the caller, the others still close. */
+  public synchronized Future<Void> closeDependencies() {
+    return Future.join(dependencies.values().stream().map(d -> d.close().recover(e -> Future.succeededFuture()))
+        .toList()).mapEmpty();
+  }
+
   public synchronized HealthService register(DependencyCheck check) {
     dependencies.put(check.name(), check);
     checks.register(check.name(), timeoutMs, promise -> {

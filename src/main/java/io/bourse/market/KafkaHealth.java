@@ -30,6 +30,13 @@ public final class KafkaHealth {
         return admin.describeCluster().map(cluster -> "cluster " + cluster.getClusterId() + ", "
             + cluster.getNodes().size() + " broker(s)");
       }
+
+      @Override
+      public Future<Void> close() {
+        KafkaAdminClient open = admin;
+        admin = null;
+        return open == null ? Future.succeededFuture() : open.close();
+      }
     };
   }
 }
