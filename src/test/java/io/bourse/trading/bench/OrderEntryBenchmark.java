@@ -55,6 +55,8 @@ class OrderEntryBenchmark {
     List<Result> results = new ArrayList<>();
     try (TestApp app = TestApp.start(Api.knownAdmin()
         .put("market", new JsonObject().put("simulated", new JsonObject().put("ticksPerSecond", 200)))
+        .put("venue", new JsonObject().put("client", new JsonObject()
+            .put("maxConnections", Integer.getInteger("bench.venueConnections", 64))))
         .put("trading", new JsonObject().put("demoStrategy", false).put("limits", new JsonObject()
             .put("maxOrdersPerMinute", 10_000_000).put("maxOpenOrders", 100_000).put("dailyLossLimit", "100000000"))))) {
       Api api = new Api(app);
