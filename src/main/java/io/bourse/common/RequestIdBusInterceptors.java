@@ -10,6 +10,13 @@ import io.vertx.core.eventbus.EventBus;
  * the consumer's log lines carry it too.
  */
 public final class RequestIdBusInterceptors {
+  /**
+   * Vert.x's prefix for the temporary addresses replies go to (EventBusImpl.generateReplyAddress). A reply is handled
+   * on the requester's own context, which already carries the requester's id; the reply's header names whoever sent
+   * it (a shard answering several commands from one of their contexts), so it must not overwrite the requester's id.
+   */
+  private static final String REPLY_ADDRESS_PREFIX = "__vertx.reply.";
+
   private RequestIdBusInterceptors() {}
 
   public static void install(Vertx vertx) {
@@ -27,6 +34,11 @@ public final class RequestIdBusInterceptors {
   }
 
   private static void inbound(DeliveryContext<Object> delivery) {
+    String address = delivery.message().address();
+    if (address != null && address.startsWith(REPLY_ADDRESS_PREFIX)) {
+      delivery.next();
+      return;
+    }
     String requestId = delivery.message().headers().get(RequestContext.BUS_HEADER);
     // Always overwrite (or clear): a consumer context must never keep the id of an earlier message.
     RequestContext.set(Vertx.currentContext(), requestId == null ? null : RequestContext.acceptOrGenerate(requestId));
