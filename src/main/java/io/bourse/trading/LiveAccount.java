@@ -33,7 +33,7 @@ final class LiveAccount {
   record Publication(String address, JsonObject body) {}
 
   /** What one command produced: the documents of its batch and the events it causes. */
-  record Changes(List<BatchOperation> operations, List<Publication> publications) {}
+  record Changes(long batch, List<BatchOperation> operations, List<Publication> publications) {}
 
   final String accountId;
   final String tenantId;
@@ -52,13 +52,21 @@ final class LiveAccount {
   private final List<JsonObject> pendingAlerts = new ArrayList<>();
   /**
    * The last stored form of orders recently finished and dropped from memory, so the answer to a placement whose fill
-   * raced ahead of the venue's reply can be built, and recorded on the order, without a store read. Bounded: only the
-   * newest are kept. The shard is the only writer of its accounts, so this is exactly what the store holds.
+   * raced ahead of the venue's reply can be built, and recorded on the order, without a store read, and so a repeat
+   * of a key whose order finished in a batch still being written is not mistaken for a new key. An entry stays while
+   * the batch that wrote it is not durable (then only this map knows the order); once durable, only the newest
+   * {@link #FINISHED_KEPT} stay. The shard is the only writer of its accounts, so this is exactly what the store holds.
+   *
+   * <p>Kept small on purpose: an order document retained for seconds survives several young collections and is
+   * copied each time (with 1,024 per account this was most of the young-pause time under order entry).
    */
-  private final Map<String, JsonObject> finished = new java.util.LinkedHashMap<>(256, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, JsonObject> eldest) { return size() > 1024; }
-  };
+  private final Map<String, Finished> finished = new java.util.LinkedHashMap<>();
+  private static final int FINISHED_KEPT = 64;
+  /** Numbers the batches {@link #collect} builds; {@link #durable} reports the newest one written. */
+  private long collected;
+  private long durableUpTo;
+
+  private record Finished(JsonObject doc, long batch) {}
 
   /**
    * Order-document fields kept beside the domain order: the idempotency record (key, request hash and the first
@@ -91,6 +99,7 @@ final class LiveAccount {
    */
   Changes collect(Set<String> touchedOrders, List<BatchOperation> extra, String requestId,
       Function<String, BigDecimal> markPrice) {
+    long batch = ++collected;
     List<BatchOperation> ops = new ArrayList<>(extra);
     List<Publication> events = new ArrayList<>();
     Set<String> symbols = new LinkedHashSet<>();
@@ -135,7 +144,7 @@ final class LiveAccount {
       // A finished order waits for nothing at the venue (a cancel overtaken by the last fill included).
       if (order.status().isTerminal()) meta.remove("outbox");
       JsonObject doc = orderDoc(order, meta);
-      if (order.status().isTerminal()) finished.put(orderId, doc);
+      if (order.status().isTerminal()) finished.put(orderId, new Finished(doc, batch));
       ops.add(BatchOperation.upsert(Document.of(accountId, TradingStore.orderDocId(orderId), doc)));
       events.add(publication("orders", TradingJson.order(order)));
     }
@@ -160,7 +169,20 @@ final class LiveAccount {
         orderMeta.remove(orderId);
       });
     }
-    return new Changes(ops, events);
+    return new Changes(batch, ops, events);
+  }
+
+  /**
+   * The batch numbered {@code batch} (and every earlier one: an account's batches are written in order) is durable:
+   * finished orders beyond the newest few may leave memory, the store now answers for them.
+   */
+  void durable(long batch) {
+    durableUpTo = Math.max(durableUpTo, batch);
+    var eldest = finished.entrySet().iterator();
+    while (finished.size() > FINISHED_KEPT && eldest.hasNext()) {
+      if (eldest.next().getValue().batch() > durableUpTo) break;
+      eldest.remove();
+    }
   }
 
   private static BigDecimal feeOf(Order order, OrderEvent event, BigDecimal feesBefore, List<OrderEvent> fresh) {
@@ -207,8 +229,8 @@ final class LiveAccount {
   /** The order as clients see it: live if it is in memory, else its final form if it finished recently, else null. */
   JsonObject orderView(String orderId) {
     if (account.order(orderId).isPresent()) return TradingJson.order(account.order(orderId).get());
-    JsonObject doc = finished.get(orderId);
-    return doc == null ? null : TradingJson.order(TradingJson.orderFrom(doc));
+    Finished done = finished.get(orderId);
+    return done == null ? null : TradingJson.order(TradingJson.orderFrom(done.doc()));
   }
 
   /**
@@ -219,18 +241,22 @@ final class LiveAccount {
   void alert(JsonObject body) { pendingAlerts.add(body); }
 
   /** The last stored form of an order that finished recently and left memory, or null. */
-  JsonObject finishedDoc(String orderId) { return finished.get(orderId); }
+  JsonObject finishedDoc(String orderId) {
+    Finished done = finished.get(orderId);
+    return done == null ? null : done.doc();
+  }
 
   /**
    * Changes the stored form of an order that finished and left memory (its answer or outbox entry arriving after its
    * last fill): the new document to write, or null if the order is no longer remembered here.
    */
   BatchOperation rewriteFinished(String orderId, java.util.function.Consumer<JsonObject> change) {
-    JsonObject doc = finished.get(orderId);
-    if (doc == null) return null;
-    JsonObject updated = doc.copy();
+    Finished done = finished.get(orderId);
+    if (done == null) return null;
+    JsonObject updated = done.doc().copy();
     change.accept(updated);
-    finished.put(orderId, updated);
+    // The caller hands the rewrite to the next batch collected: the entry stays until that one is durable.
+    finished.put(orderId, new Finished(updated, collected + 1));
     return BatchOperation.upsert(Document.of(accountId, TradingStore.orderDocId(orderId), updated));
   }
 

@@ -1145,6 +1145,7 @@ public final class TradingVerticle extends VerticleBase {
   private Future<Void> persist(LiveAccount live, Set<String> touched, List<BatchOperation> extra, String requestId) {
     LiveAccount.Changes changes = live.collect(touched, extra, requestId, lastPrice::get);
     return live.writer.write(changes.operations()).onSuccess(v -> {
+      live.durable(changes.batch());
       var bus = vertx.eventBus();
       for (LiveAccount.Publication p : changes.publications()) bus.publish(p.address(), p.body());
     }).onFailure(e -> {

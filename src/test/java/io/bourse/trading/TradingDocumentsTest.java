@@ -21,6 +21,7 @@ import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -129,6 +130,47 @@ class TradingDocumentsTest {
     }
     assertThat(expected - 1).isGreaterThanOrEqualTo(8);
     assertThat(sum).isEqualByComparingTo("0");
+  }
+
+  /** Places and fills one small market order in memory (venue reports applied directly) and collects it. */
+  private LiveAccount.Changes placeAndFill(LiveAccount live, String key) {
+    Order order = live.account.place(PlaceOrder.market("PA-t1", "BTC-USD", Side.BUY, new BigDecimal("0.001"), key,
+        EventSource.REST), BTC, new BigDecimal("100"), T);
+    live.orderMeta.put(order.id(), new JsonObject().put("idempotencyKey", key).put("requestHash", "h-" + key));
+    live.account.apply(order.id(), new VenueReport.Acknowledged(), EventSource.VENUE, T);
+    live.account.apply(order.id(), new VenueReport.Filled("x-" + key, new BigDecimal("0.001"), new BigDecimal("100"),
+        BigDecimal.ZERO), EventSource.VENUE, T);
+    return live.collect(Set.of(order.id()), List.of(), null, s -> null);
+  }
+
+  private static String orderIdOf(LiveAccount.Changes changes) {
+    return changes.operations().stream().map(op -> op.id()).filter(id -> id.startsWith("order:")).findFirst()
+        .orElseThrow().substring("order:".length());
+  }
+
+  @Test
+  void finishedOrdersAreRememberedUntilTheirBatchIsDurableThenOnlyTheNewestFew() throws Exception {
+    LiveAccount live = fresh();
+    List<LiveAccount.Changes> batches = new ArrayList<>();
+    for (int i = 0; i < 200; i++) batches.add(placeAndFill(live, "k" + i));
+    // Nothing written yet: every finished order is known only here, so every one must still be answerable.
+    for (LiveAccount.Changes c : batches) {
+      assertThat(live.finishedDoc(orderIdOf(c))).as("finished, not yet durable").isNotNull();
+    }
+    // The first 150 batches are durable: of those, only the newest ones within the kept number stay; the 50 not yet
+    // durable all stay.
+    live.durable(batches.get(149).batch());
+    for (int i = 150; i < 200; i++) assertThat(live.finishedDoc(orderIdOf(batches.get(i)))).isNotNull();
+    assertThat(live.finishedDoc(orderIdOf(batches.get(0)))).isNull();
+    assertThat(live.finishedDoc(orderIdOf(batches.get(135)))).isNull();
+    assertThat(live.finishedDoc(orderIdOf(batches.get(136)))).as("newest 64 of 200 start at 136").isNotNull();
+    live.durable(batches.get(199).batch());
+    assertThat(live.finishedDoc(orderIdOf(batches.get(136)))).as("still among the newest 64").isNotNull();
+    LiveAccount.Changes next = placeAndFill(live, "k200");
+    live.durable(next.batch());
+    assertThat(live.finishedDoc(orderIdOf(batches.get(136)))).isNull();
+    assertThat(live.finishedDoc(orderIdOf(batches.get(137)))).isNotNull();
+    assertThat(live.finishedDoc(orderIdOf(next)).getString("status")).isEqualTo("FILLED");
   }
 
   @Test
