@@ -90,6 +90,11 @@ public final class Bourse {
     }
     log.info("Bourse {} ready on port {} in {} ms ({})", app.health().version(), app.httpPort(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), config);
+    if (hugeMethodsInterpreted()) {
+      log.info("JVM runs methods over 8,000 bytes of bytecode interpreted: request validation (vertx-json-schema's "
+          + "validator is one such method) costs several times its compiled price; start with "
+          + "-XX:-DontCompileHugeMethods, as the Docker image does");
+    }
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Shutting down");
@@ -103,6 +108,17 @@ public final class Bourse {
         log.warn("Shutdown did not complete cleanly: {}", e.toString());
       }
     }, "bourse-shutdown"));
+  }
+
+  /** HotSpot skips methods over 8,000 bytes of bytecode unless told otherwise (-XX:-DontCompileHugeMethods). */
+  static boolean hugeMethodsInterpreted() {
+    try {
+      var hotspot = java.lang.management.ManagementFactory.getPlatformMXBean(
+          com.sun.management.HotSpotDiagnosticMXBean.class);
+      return hotspot != null && "true".equals(hotspot.getVMOption("DontCompileHugeMethods").getValue());
+    } catch (RuntimeException e) {
+      return false; // not HotSpot: nothing to advise
+    }
   }
 
   private static void exit(int code, List<String> lines) {
