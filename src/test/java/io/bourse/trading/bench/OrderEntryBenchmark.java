@@ -37,6 +37,8 @@ class OrderEntryBenchmark {
   private static final int ACCOUNTS = Integer.getInteger("bench.accounts", 8);
   private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 10);
   private static final int MEASURE_SECONDS = Integer.getInteger("bench.seconds", 20);
+  /** With -Dbench.timeline=true, each measured run also prints its worst latency per 100 ms of schedule. */
+  private static final boolean TIMELINE = Boolean.getBoolean("bench.timeline");
 
   record Result(String name, int offered, double achieved, long errors, Histogram latency) {
     String row() {
@@ -99,15 +101,21 @@ class OrderEntryBenchmark {
     Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
     AtomicLong errors = new AtomicLong();
     long started = System.nanoTime();
-    long completed = run(vertx, client, rate, MEASURE_SECONDS, tokens, new Recorder(latency, errors));
+    long[] worstPerTick = new long[MEASURE_SECONDS * 10 + 1];
+    long completed = run(vertx, client, rate, MEASURE_SECONDS, tokens, new Recorder(latency, errors, worstPerTick));
     double seconds = (System.nanoTime() - started) / 1e9;
     client.close().await();
     Result result = new Result(name, rate, completed / seconds, errors.get(), latency);
     System.out.println(result.row());
+    if (TIMELINE) {
+      StringBuilder line = new StringBuilder("timeline " + name + " " + rate + "/s, worst ms per 100 ms:");
+      for (long worst : worstPerTick) line.append(' ').append(worst / 1_000_000);
+      System.out.println(line);
+    }
     return result;
   }
 
-  private record Recorder(Histogram latency, AtomicLong errors) {}
+  private record Recorder(Histogram latency, AtomicLong errors, long[] worstPerTick) {}
 
   /**
    * Sends {@code rate} requests per second for {@code seconds}, on a 1 ms schedule driven by a timer on the load
@@ -138,7 +146,11 @@ class OrderEntryBenchmark {
             .compose(req -> req.send(body)).compose(resp -> resp.body().map(b -> resp.statusCode()))
             .onComplete(ar -> {
               if (recorder != null) {
-                recorder.latency().recordValue(Math.max(0, System.nanoTime() - due));
+                long took = Math.max(0, System.nanoTime() - due);
+                recorder.latency().recordValue(took);
+                // Answers arrive on the generator's one event loop, so this array needs no synchronisation.
+                int tick = (int) Math.min((due - start) / 100_000_000L, recorder.worstPerTick().length - 1);
+                recorder.worstPerTick()[tick] = Math.max(recorder.worstPerTick()[tick], took);
                 if (ar.failed() || ar.result() != 201) recorder.errors().incrementAndGet();
               }
               completed.incrementAndGet();
