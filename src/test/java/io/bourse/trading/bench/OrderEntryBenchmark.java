@@ -108,7 +108,8 @@ class OrderEntryBenchmark {
     Result result = new Result(name, rate, completed / seconds, errors.get(), latency);
     System.out.println(result.row());
     if (TIMELINE) {
-      StringBuilder line = new StringBuilder("timeline " + name + " " + rate + "/s, worst ms per 100 ms:");
+      StringBuilder line = new StringBuilder("timeline " + name + " " + rate + "/s from "
+          + java.time.Instant.now().minusNanos(System.nanoTime() - started) + ", worst ms per 100 ms:");
       for (long worst : worstPerTick) line.append(' ').append(worst / 1_000_000);
       System.out.println(line);
     }
