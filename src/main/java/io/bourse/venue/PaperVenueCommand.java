@@ -81,6 +81,8 @@ public final class PaperVenueCommand {
       exit(EXIT_START_FAILED, List.of("start-up failed: " + e.getMessage()));
       return;
     }
+    // The CLI's contract, on stdout rather than the log: scripts and the process tests (PaperVenueProcessTest,
+    // CrashRecoveryTest) wait for this exact line to learn the port, whatever the logging configuration.
     System.out.println("paper venue ready on http://" + config.host() + ":" + server.actualPort());
     System.out.flush();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

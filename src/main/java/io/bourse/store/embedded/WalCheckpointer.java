@@ -58,6 +58,7 @@ final class WalCheckpointer {
       s.execute("PRAGMA busy_timeout=" + busyTimeoutMs);
       while (running) {
         try {
+          // This thread is the checkpointer's own (started in start(), never an event loop): sleeping is its pacing.
           Thread.sleep(intervalMs);
         } catch (InterruptedException e) {
           break;
