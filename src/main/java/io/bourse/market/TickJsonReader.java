@@ -194,7 +194,7 @@ final class TickJsonReader {
       return switch (field) {
         case 2, 3, 4, 5 -> decimal(b, s, e);
         case 6 -> {
-          Instant t = isoInstant(b, s, e - s);
+          Instant t = io.bourse.common.IsoInstants.parseAscii(b, s, e - s);
           yield t != null ? t : ascii(b, s, e);
         }
         case 0 -> symbols.of(b, s, e);
@@ -265,60 +265,5 @@ final class TickJsonReader {
       return general != null ? general : s;
     }
     return BigDecimal.valueOf(negative ? -unscaled : unscaled, scale);
-  }
-
-  /** {@code yyyy-MM-ddTHH:mm:ss[.fraction]Z} in ASCII bytes, or null for anything else (left to {@link Instant#parse}). */
-  static Instant isoInstant(byte[] c, int o, int n) {
-    if (n < 20 || n > 30 || c[o + 4] != '-' || c[o + 7] != '-' || c[o + 10] != 'T' || c[o + 13] != ':'
-        || c[o + 16] != ':' || c[o + n - 1] != 'Z') {
-      return null;
-    }
-    int year = digits(c, o, 4);
-    int month = digits(c, o + 5, 2);
-    int day = digits(c, o + 8, 2);
-    int hour = digits(c, o + 11, 2);
-    int minute = digits(c, o + 14, 2);
-    int second = digits(c, o + 17, 2);
-    if ((year | month | day | hour | minute | second) < 0 || hour > 23 || minute > 59 || second > 59) return null;
-    int nanos = 0;
-    int fracEnd = o + n - 1;
-    int i = o + 19;
-    if (i < fracEnd) {
-      if (c[i] != '.' || fracEnd - i - 1 < 1 || fracEnd - i - 1 > 9) return null;
-      int scale = 100_000_000;
-      for (i++; i < fracEnd; i++, scale /= 10) {
-        int d = c[i] - '0';
-        if (d < 0 || d > 9) return null;
-        nanos += d * scale;
-      }
-    }
-    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
-    return Instant.ofEpochSecond(epochDay(year, month, day) * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
-  }
-
-  private static int daysInMonth(int year, int month) {
-    if (month == 2) return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
-    return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
-  }
-
-  /** Days since 1970-01-01 of a proleptic Gregorian date (as {@code LocalDate.toEpochDay}), without allocating. */
-  static long epochDay(int year, int month, int day) {
-    long y = month <= 2 ? year - 1 : year;
-    long era = Math.floorDiv(y, 400);
-    long yearOfEra = y - era * 400;
-    long dayOfYear = (153L * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-    long dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
-    return era * 146_097 + dayOfEra - 719_468;
-  }
-
-  /** Non-negative value of {@code len} ASCII digits, -1 if any is not a digit. */
-  private static int digits(byte[] c, int from, int len) {
-    int v = 0;
-    for (int i = from; i < from + len; i++) {
-      int d = c[i] - '0';
-      if (d < 0 || d > 9) return -1;
-      v = v * 10 + d;
-    }
-    return v;
   }
 }

@@ -1,5 +1,6 @@
 package io.bourse.trading;
 
+import io.bourse.common.IsoInstants;
 import io.bourse.common.Addresses;
 import io.bourse.store.BatchOperation;
 import io.bourse.store.Document;
@@ -270,7 +271,7 @@ final class LiveAccount {
         .put("balances", TradingStore.balancesJson(account.ledger().balances()))
         .put("nextPosting", account.ledger().nextPosting()).put("entryNumber", entryNumber)
         .put("eventSequence", eventSequence).put("venueSequence", venueSequence).put("reconSequence", reconSequence)
-        .put("realizedByDay", realized).put("limits", TradingJson.limits(limits)).put("createdAt", createdAt.toString());
+        .put("realizedByDay", realized).put("limits", TradingJson.limits(limits)).put("createdAt", IsoInstants.format(createdAt));
   }
 
   /** The account as REST shows it: per currency available, reserved and equity (cash plus positions at the mark). */
@@ -291,7 +292,7 @@ final class LiveAccount {
     }
     String main = account.ledger().currencies().isEmpty() ? null : account.ledger().currencies().get(0);
     JsonObject view = new JsonObject().put("id", accountId).put("tenantId", tenantId).put("type", "PAPER")
-        .put("balances", balances).put("sequence", eventSequence).put("createdAt", createdAt.toString());
+        .put("balances", balances).put("sequence", eventSequence).put("createdAt", IsoInstants.format(createdAt));
     if (main != null) {
       JsonObject m = balances.getJsonObject(main);
       view.put("currency", main).put("available", m.getString("available")).put("reserved", m.getString("reserved"))

@@ -1,5 +1,6 @@
 package io.bourse.trading;
 
+import io.bourse.common.IsoInstants;
 import io.bourse.trading.domain.Book;
 import io.bourse.trading.domain.EntryKind;
 import io.bourse.trading.domain.EventSource;
@@ -13,7 +14,6 @@ import io.bourse.trading.domain.Side;
 import io.bourse.trading.domain.TimeInForce;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
-import java.time.Instant;
 
 /**
  * The one JSON form of each trading value (ARCHITECTURE §4 names; decimals as strings, instants ISO-8601 UTC), used
@@ -40,8 +40,8 @@ public final class TradingJson {
         .put("filledQuantity", plain(o.filledQuantity()))
         .put("averagePrice", plain(o.averagePrice()))
         .put("feesPaid", plain(o.feesPaid()))
-        .put("createdAt", o.createdAt().toString())
-        .put("updatedAt", o.updatedAt().toString());
+        .put("createdAt", IsoInstants.format(o.createdAt()))
+        .put("updatedAt", IsoInstants.format(o.updatedAt()));
     if (o.profileId() != null) json.put("profileId", o.profileId());
     return json;
   }
@@ -54,8 +54,8 @@ public final class TradingJson {
         Side.valueOf(j.getString("side")), OrderType.valueOf(j.getString("type")), dec(j, "quantity"),
         dec(j, "price"), dec(j, "stopPrice"), TimeInForce.valueOf(j.getString("timeInForce")),
         venueId, OrderStatus.valueOf(j.getString("status")), dec(j, "filledQuantity"),
-        dec(j, "averagePrice"), dec(j, "feesPaid"), Instant.parse(j.getString("createdAt")),
-        Instant.parse(j.getString("updatedAt")), venueId.equals(shown) ? null : shown);
+        dec(j, "averagePrice"), dec(j, "feesPaid"), IsoInstants.parse(j.getString("createdAt")),
+        IsoInstants.parse(j.getString("updatedAt")), venueId.equals(shown) ? null : shown);
   }
 
   public static JsonObject event(OrderEvent e) {
@@ -69,14 +69,14 @@ public final class TradingJson {
         .put("executionId", e.executionId())
         .put("fillQuantity", plain(e.fillQuantity()))
         .put("fillPrice", plain(e.fillPrice()))
-        .put("at", e.at().toString());
+        .put("at", IsoInstants.format(e.at()));
   }
 
   public static OrderEvent eventFrom(JsonObject j) {
     String from = j.getString("from");
     return new OrderEvent(j.getString("orderId"), j.getLong("sequence"), from == null ? null : OrderStatus.valueOf(from),
         OrderStatus.valueOf(j.getString("to")), EventSource.valueOf(j.getString("source")), j.getString("reason"),
-        j.getString("executionId"), dec(j, "fillQuantity"), dec(j, "fillPrice"), Instant.parse(j.getString("at")));
+        j.getString("executionId"), dec(j, "fillQuantity"), dec(j, "fillPrice"), IsoInstants.parse(j.getString("at")));
   }
 
   /** A fill as clients see it: the execution, the order it belongs to and what it cost. */
@@ -90,7 +90,7 @@ public final class TradingJson {
         .put("quantity", plain(e.fillQuantity()))
         .put("price", plain(e.fillPrice()))
         .put("fee", plain(fee))
-        .put("createdAt", e.at().toString());
+        .put("createdAt", IsoInstants.format(e.at()));
   }
 
   public static JsonObject position(Position p, BigDecimal markPrice) {
@@ -120,13 +120,13 @@ public final class TradingJson {
         .put("amount", plain(e.amount()))
         .put("kind", e.kind().name())
         .put("orderId", e.orderId())
-        .put("createdAt", e.createdAt().toString());
+        .put("createdAt", IsoInstants.format(e.createdAt()));
   }
 
   public static LedgerEntry ledgerEntryFrom(JsonObject j) {
     return new LedgerEntry(j.getString("id", j.getString("entryId")), j.getString("postingId"), j.getString("accountId"),
         j.getString("currency"), Book.valueOf(j.getString("book")), dec(j, "amount"), EntryKind.valueOf(j.getString("kind")),
-        j.getString("orderId"), Instant.parse(j.getString("createdAt")));
+        j.getString("orderId"), IsoInstants.parse(j.getString("createdAt")));
   }
 
   /** Risk limits as JSON: only the limits that are set, decimals as strings, the data age in milliseconds. */

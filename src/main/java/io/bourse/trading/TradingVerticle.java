@@ -1,5 +1,6 @@
 package io.bourse.trading;
 
+import io.bourse.common.IsoInstants;
 import io.bourse.common.Addresses;
 import io.bourse.common.BourseException;
 import io.bourse.common.ErrorCode;
@@ -510,7 +511,7 @@ public final class TradingVerticle extends VerticleBase {
   private static int statusOf(JsonObject order) { return "UNKNOWN".equals(order.getString("status")) ? 202 : 201; }
 
   private static JsonObject outbox(String action, Instant at) {
-    return new JsonObject().put("action", action).put("since", at.toString());
+    return new JsonObject().put("action", action).put("since", IsoInstants.format(at));
   }
 
   /** Marks the venue action an order waits for (its outbox entry), written with the order in the next batch. */

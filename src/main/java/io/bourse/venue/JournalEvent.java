@@ -1,5 +1,6 @@
 package io.bourse.venue;
 
+import io.bourse.common.IsoInstants;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
@@ -22,21 +23,21 @@ sealed interface JournalEvent {
   static JsonObject toJson(JournalEvent event) {
     if (event instanceof OrderAccepted o) {
       return new JsonObject().put("t", "order").put("venueOrderId", o.venueOrderId())
-          .put("order", VenueJson.order(o.order())).put("at", o.at().toString());
+          .put("order", VenueJson.order(o.order())).put("at", IsoInstants.format(o.at()));
     }
     if (event instanceof Executed e) return new JsonObject().put("t", "exec").put("e", VenueJson.execution(e.execution()));
     Triggered t = (Triggered) event;
     return new JsonObject().put("t", "trigger").put("accountId", t.accountId())
-        .put("clientOrderId", t.clientOrderId()).put("at", t.at().toString());
+        .put("clientOrderId", t.clientOrderId()).put("at", IsoInstants.format(t.at()));
   }
 
   static JournalEvent fromJson(JsonObject json) {
     return switch (json.getString("t", "")) {
       case "order" -> new OrderAccepted(json.getString("venueOrderId"),
-          VenueJson.orderFromRequest(json.getJsonObject("order")), Instant.parse(json.getString("at")));
+          VenueJson.orderFromRequest(json.getJsonObject("order")), IsoInstants.parse(json.getString("at")));
       case "exec" -> new Executed(VenueJson.executionFromJson(json.getJsonObject("e")));
       case "trigger" -> new Triggered(json.getString("accountId"), json.getString("clientOrderId"),
-          Instant.parse(json.getString("at")));
+          IsoInstants.parse(json.getString("at")));
       default -> throw new IllegalArgumentException("unknown journal record type '" + json.getString("t") + "'");
     };
   }

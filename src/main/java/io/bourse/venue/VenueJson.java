@@ -1,5 +1,6 @@
 package io.bourse.venue;
 
+import io.bourse.common.IsoInstants;
 import io.bourse.common.BourseException;
 import io.bourse.common.ErrorCode;
 import io.bourse.trading.domain.OrderType;
@@ -143,7 +144,7 @@ public final class VenueJson {
       instant = Instant.now();
     } else if (at instanceof String s) {
       try {
-        instant = Instant.parse(s);
+        instant = IsoInstants.parse(s);
       } catch (DateTimeParseException e) {
         throw schema("at", "must be an ISO-8601 UTC timestamp");
       }
@@ -164,7 +165,7 @@ public final class VenueJson {
 
   static String str(BigDecimal value) { return value == null ? null : value.toPlainString(); }
 
-  static String time(Instant at) { return at == null ? null : at.toString(); }
+  static String time(Instant at) { return IsoInstants.format(at); }
 
   static BigDecimal dec(JsonObject o, String key) {
     String value = o.getString(key);
@@ -173,7 +174,7 @@ public final class VenueJson {
 
   static Instant instant(JsonObject o, String key) {
     String value = o.getString(key);
-    return value == null ? null : Instant.parse(value);
+    return IsoInstants.parse(value);
   }
 
   private static JsonObject decimalMap(Map<String, BigDecimal> map) {

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -179,44 +178,6 @@ class TickValidatorTest {
     byte[] bad = GOOD.replace("BTC-USD", "BTC-US?").getBytes(StandardCharsets.UTF_8);
     bad[GOOD.indexOf("BTC-USD") + 6] = (byte) 0xC3;
     assertThat(describe(validator.validateJson(bad, 9))).isEqualTo(describe(viaMap(new String(bad, StandardCharsets.UTF_8))));
-  }
-
-  @Test
-  void handParsedTimestampsEqualInstantParse() {
-    SplittableRandom random = new SplittableRandom(7);
-    for (int i = 0; i < 20_000; i++) {
-      Instant t = Instant.ofEpochSecond(random.nextLong(946_684_800L, 4_102_444_800L), random.nextInt(1_000_000_000));
-      int digits = random.nextInt(11); // 0..9 fraction digits, 10 = Instant.toString's own choice
-      String s = digits == 10 ? t.toString() : format(t, digits);
-      byte[] c = ("xx" + s + "yy").getBytes(StandardCharsets.US_ASCII);
-      Instant fast = TickJsonReader.isoInstant(c, 2, s.length());
-      assertThat(fast).as(s).isEqualTo(Instant.parse(s));
-    }
-    for (String odd : List.of("2026-11-23T09:59:60Z", "2026-13-01T00:00:00Z", "2026-11-23 09:59:59Z", "+2026-11-23T09:59:59Z",
-        "2026-11-23T09:59:59.1234567890Z", "2024-02-29T00:00:00Z", "2023-02-29T00:00:00Z")) {
-      Instant fast = TickJsonReader.isoInstant(odd.getBytes(StandardCharsets.US_ASCII), 0, odd.length());
-      if (fast != null) assertThat(fast).as(odd).isEqualTo(Instant.parse(odd));
-    }
-    assertThat(TickJsonReader.isoInstant("2024-02-29T00:00:00Z".getBytes(StandardCharsets.US_ASCII), 0, 20)).isEqualTo(Instant.parse("2024-02-29T00:00:00Z"));
-    assertThat(TickJsonReader.isoInstant("2023-02-29T00:00:00Z".getBytes(StandardCharsets.US_ASCII), 0, 20)).isNull();
-  }
-
-  static String format(Instant t, int fractionDigits) {
-    String base = t.toString().substring(0, 19);
-    if (fractionDigits == 0) return base + "Z";
-    String nanos = String.format("%09d", t.getNano());
-    return base + "." + nanos.substring(0, fractionDigits) + "Z";
-  }
-
-  @Test
-  void handComputedEpochDaysEqualLocalDate() {
-    SplittableRandom random = new SplittableRandom(11);
-    for (int i = 0; i < 50_000; i++) {
-      java.time.LocalDate d = java.time.LocalDate.ofEpochDay(random.nextLong(
-          java.time.LocalDate.of(0, 1, 1).toEpochDay(), java.time.LocalDate.of(9999, 12, 31).toEpochDay() + 1));
-      assertThat(TickJsonReader.epochDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth())).as(d.toString())
-          .isEqualTo(d.toEpochDay());
-    }
   }
 
   @Test
