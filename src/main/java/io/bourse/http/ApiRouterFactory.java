@@ -145,15 +145,30 @@ public final class ApiRouterFactory {
       String type = ctx.request().getHeader("Content-Type");
       Buffer body = ctx.body().buffer();
       if (body != null && body.length() > 0 && type != null && type.toLowerCase().startsWith("application/json")) {
-        try {
-          Json.decodeValue(body);
-        } catch (DecodeException e) {
-          ctx.fail(new BourseException(ErrorCode.VAL_MALFORMED_JSON));
-          return;
+        if (!isJsonObject(ctx)) {
+          try {
+            Json.decodeValue(body);
+          } catch (DecodeException e) {
+            ctx.fail(new BourseException(ErrorCode.VAL_MALFORMED_JSON));
+            return;
+          }
         }
       }
     }
     ctx.next();
+  }
+
+  /**
+   * Parses the body as the object nearly every request body is, through the routing context, which keeps the result:
+   * the handler's own {@code ctx.body().asJsonObject()} then costs nothing, where a separate syntax check parsed
+   * each body twice.
+   */
+  private static boolean isJsonObject(RoutingContext ctx) {
+    try {
+      return ctx.body().asJsonObject() != null;
+    } catch (RuntimeException notAnObject) {
+      return false;
+    }
   }
 
   private static CorsHandler cors(List<String> origins) {

@@ -193,7 +193,7 @@ final class LiveAccount {
   }
 
   private JsonObject orderDoc(Order order, JsonObject meta) {
-    JsonObject doc = TradingJson.toStore(TradingJson.order(order), "orderId").put(TradingStore.DOC_TYPE, "order").put("open", order.status().isOpen())
+    JsonObject doc = TradingJson.order(order, "orderId").put(TradingStore.DOC_TYPE, "order").put("open", order.status().isOpen())
         .put("currency", account.currencyOf(order.id()))
         .put("reserved", TradingJson.plain(account.ledger().reservedFor(order.id())));
     for (String key : META_FIELDS) {

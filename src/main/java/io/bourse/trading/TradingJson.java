@@ -22,9 +22,12 @@ import java.math.BigDecimal;
 public final class TradingJson {
   private TradingJson() {}
 
-  public static JsonObject order(Order o) {
+  public static JsonObject order(Order o) { return order(o, "id"); }
+
+  /** The order under {@code idField} rather than {@code id}: the stored form (see {@link #toStore}) built directly. */
+  static JsonObject order(Order o, String idField) {
     JsonObject json = new JsonObject()
-        .put("id", o.id())
+        .put(idField, o.id())
         .put("accountId", o.accountId())
         .put("symbol", o.symbol())
         .put("side", o.side().name())
@@ -173,8 +176,19 @@ public final class TradingJson {
     return api;
   }
 
+  /**
+   * The value without trailing fractional zeros, as {@code stripTrailingZeros().toPlainString()} writes it, but by
+   * trimming the plain string: stripping builds a second BigDecimal by repeated division, and every order writes a
+   * few dozen decimals.
+   */
   public static String plain(BigDecimal value) {
-    return value == null ? null : value.stripTrailingZeros().toPlainString();
+    if (value == null) return null;
+    String text = value.toPlainString();
+    if (value.scale() <= 0) return text;
+    int end = text.length();
+    while (text.charAt(end - 1) == '0') end--;
+    if (text.charAt(end - 1) == '.') end--;
+    return end == text.length() ? text : text.substring(0, end);
   }
 
   public static BigDecimal dec(JsonObject j, String key) {
