@@ -72,6 +72,7 @@ public final class SqliteDocumentStore implements DocumentStore {
   private static final long PURGE_INTERVAL_MS = 60_000;
   private static final int BUSY_TIMEOUT_MS = 2_000;
   private static final long CHECKPOINT_INTERVAL_MS = 200;
+  private static final int CHECKPOINT_RESTART_WAIT_MS = 20;
   private static final long WAL_SIZE_LIMIT_BYTES = 64L * 1024 * 1024;
   private static final int PAGE_CACHE_KIB = 16 * 1024;
 
@@ -106,7 +107,7 @@ public final class SqliteDocumentStore implements DocumentStore {
       t.setDaemon(true);
       return t;
     });
-    this.checkpointer = new WalCheckpointer(url, CHECKPOINT_INTERVAL_MS, BUSY_TIMEOUT_MS);
+    this.checkpointer = new WalCheckpointer(url, CHECKPOINT_INTERVAL_MS, CHECKPOINT_RESTART_WAIT_MS);
     this.writerThread = new Thread(this::writeLoop, "bourse-store-writer");
     this.writerThread.setDaemon(true);
   }

@@ -181,6 +181,50 @@ class SqliteDocumentStoreTest extends DocumentStoreContractTest {
     }
   }
 
+  @Test
+  void theLogIsRewoundUnderContinuousWritesInsteadOfGrowingWithoutEnd() throws Exception {
+    Path file = Files.createTempDirectory(dir, "rewind").resolve("store.db");
+    Path wal = file.resolveSibling("store.db-wal");
+    DocumentStore store = await(open(file));
+    try {
+      await(store.ensureContainer(ContainerSpec.of("stream")));
+      String padding = "y".repeat(3_500);
+      // Keeps eight batches in flight, so the writer never pauses (a pause would let even a passive checkpoint finish
+      // and the log rewind by itself): about 120 MB of frames, far more than one checkpoint interval writes.
+      int batches = 3_000;
+      java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(batches);
+      java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+      Runnable[] send = new Runnable[1];
+      send[0] = () -> {
+        int i = next.getAndIncrement();
+        if (i >= batches) return;
+        List<io.bourse.store.BatchOperation> ops = new java.util.ArrayList<>();
+        for (int j = 0; j < 8; j++) {
+          ops.add(io.bourse.store.BatchOperation.upsert(doc("s" + (i % 500) + "-" + j, new JsonObject().put("p", padding + i))));
+        }
+        store.batch("stream", pk, ops).onComplete(ar -> {
+          if (ar.failed()) failure.compareAndSet(null, ar.cause());
+          done.countDown();
+          send[0].run();
+        });
+      };
+      vertx.runOnContext(v -> {
+        for (int k = 0; k < 8; k++) send[0].run();
+      });
+      long largest = 0;
+      while (!done.await(20, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (Files.exists(wal)) largest = Math.max(largest, Files.size(wal));
+      }
+      assertThat(failure.get()).isNull();
+      // Rewound at 2,048 frames (8 MB) plus what one 200 ms interval appends; without rewinding it held every frame.
+      assertThat(largest).isLessThan(48L * 1024 * 1024);
+      assertThat(await(store.read("stream", pk, "s499-7")).body().getString("p")).endsWith("2999");
+    } finally {
+      await(store.close());
+    }
+  }
+
   private static long count(Statement s, String sql) throws Exception {
     try (ResultSet rs = s.executeQuery(sql)) {
       rs.next();
