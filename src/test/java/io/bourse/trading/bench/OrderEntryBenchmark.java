@@ -109,11 +109,14 @@ class OrderEntryBenchmark {
     long cpuBefore = os.getProcessCpuTime();
     long started = System.nanoTime();
     long[] worstPerTick = new long[MEASURE_SECONDS * 10 + 1];
-    long completed = run(vertx, client, rate, MEASURE_SECONDS, tokens, new Recorder(latency, errors, worstPerTick));
+    Recorder recorder;
+    long completed = run(vertx, client, rate, MEASURE_SECONDS, tokens, recorder = new Recorder(latency, errors, worstPerTick,
+        new java.util.TreeMap<>()));
     double seconds = (System.nanoTime() - started) / 1e9;
     double cpuMicros = (os.getProcessCpuTime() - cpuBefore) / 1e3;
     client.close().await();
     Result result = new Result(name, rate, completed / seconds, errors.get(), latency, cpuMicros / Math.max(1, completed));
+    if (!recorder.errorKinds().isEmpty()) System.out.println("errors " + name + " " + rate + "/s: " + recorder.errorKinds());
     System.out.println(result.row());
     if (TIMELINE) {
       StringBuilder line = new StringBuilder("timeline " + name + " " + rate + "/s from "
@@ -124,7 +127,9 @@ class OrderEntryBenchmark {
     return result;
   }
 
-  private record Recorder(Histogram latency, AtomicLong errors, long[] worstPerTick) {}
+  /** {@code errorKinds}: each error's HTTP status and error code (or the failure's class), counted, for the log. */
+  private record Recorder(Histogram latency, AtomicLong errors, long[] worstPerTick,
+                          java.util.Map<String, Long> errorKinds) {}
 
   /**
    * Sends {@code rate} requests per second for {@code seconds}, on a 1 ms schedule driven by a timer on the load
@@ -152,7 +157,8 @@ class OrderEntryBenchmark {
         client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/v1/orders")
                 .putHeader("Authorization", "Bearer " + token).putHeader("Content-Type", "application/json")
                 .putHeader("Idempotency-Key", run + "-" + i))
-            .compose(req -> req.send(body)).compose(resp -> resp.body().map(b -> resp.statusCode()))
+            .compose(req -> req.send(body)).compose(resp -> resp.body().map(b -> resp.statusCode() == 201 ? "201"
+                : resp.statusCode() + " " + errorCode(b)))
             .onComplete(ar -> {
               if (recorder != null) {
                 long took = Math.max(0, System.nanoTime() - due);
@@ -160,7 +166,10 @@ class OrderEntryBenchmark {
                 // Answers arrive on the generator's one event loop, so this array needs no synchronisation.
                 int tick = (int) Math.min((due - start) / 100_000_000L, recorder.worstPerTick().length - 1);
                 recorder.worstPerTick()[tick] = Math.max(recorder.worstPerTick()[tick], took);
-                if (ar.failed() || ar.result() != 201) recorder.errors().incrementAndGet();
+                if (ar.failed() || !ar.result().equals("201")) {
+                  recorder.errors().incrementAndGet();
+                  recorder.errorKinds().merge(ar.failed() ? ar.cause().getClass().getSimpleName() : ar.result(), 1L, Long::sum);
+                }
               }
               completed.incrementAndGet();
               done.countDown();
@@ -170,5 +179,14 @@ class OrderEntryBenchmark {
     });
     done.await(seconds + 120L, TimeUnit.SECONDS);
     return completed.get();
+  }
+
+  private static String errorCode(Buffer body) {
+    try {
+      JsonObject error = new JsonObject(body).getJsonObject("error");
+      return error == null ? "" : error.getString("code", "");
+    } catch (RuntimeException notJson) {
+      return "(not JSON)";
+    }
   }
 }
