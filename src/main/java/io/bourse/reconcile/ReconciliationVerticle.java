@@ -251,6 +251,11 @@ public final class ReconciliationVerticle extends VerticleBase {
       JsonObject event = d.copy().put("runId", run.getString("id")).put("accountId", accountId);
       publish("discrepancy.found", event);
       publish(repaired ? "discrepancy.repaired" : "needs.attention", event);
+      // What needs an operator is in the log as well as on the admin bridge: it is what they will search for.
+      if (!repaired) {
+        log.warn("Reconciliation run {}: account {} needs attention: {} {} {}", run.getString("id"), accountId,
+            d.getString("type"), d.getString("orderId", "-"), d.getString("detail"));
+      }
     }
     if (!result.getBoolean("needsAttention", false)) return Future.succeededFuture(result);
     return ControlUpdates.load(store).compose(control -> {
