@@ -142,8 +142,8 @@ final class PaperBook {
 
   VenueAccount account(String accountId) {
     Account a = accounts.get(accountId);
-    return a == null ? new VenueAccount(accountId, Map.of(), Map.of())
-        : new VenueAccount(accountId, plainCopy(a.positions), plainCopy(a.cash));
+    return a == null ? new VenueAccount(accountId, Map.of(), Map.of(), 0)
+        : new VenueAccount(accountId, plainCopy(a.positions), plainCopy(a.cash), a.executions.size());
   }
 
   BigDecimal markOf(String symbol) { return marks.get(symbol); }

@@ -116,12 +116,12 @@ public final class VenueJson {
 
   public static JsonObject account(VenueAccount a) {
     return new JsonObject().put("accountId", a.accountId()).put("positions", decimalMap(a.positions()))
-        .put("cash", decimalMap(a.cash()));
+        .put("cash", decimalMap(a.cash())).put("sequence", a.sequence());
   }
 
   public static VenueAccount accountFromJson(JsonObject o) {
     return new VenueAccount(o.getString("accountId"), decimalMapFrom(o.getJsonObject("positions")),
-        decimalMapFrom(o.getJsonObject("cash")));
+        decimalMapFrom(o.getJsonObject("cash")), o.getLong("sequence", VenueAccount.UNKNOWN_SEQUENCE));
   }
 
   // ---- mark prices ------------------------------------------------------------------------------------------

@@ -65,7 +65,9 @@ class OrderEntryBenchmark {
         .put("venue", new JsonObject().put("client", new JsonObject()
             .put("maxConnections", Integer.getInteger("bench.venueConnections", 64))))
         .put("trading", new JsonObject().put("demoStrategy", false).put("limits", new JsonObject()
-            .put("maxOrdersPerMinute", 10_000_000).put("maxOpenOrders", 100_000).put("dailyLossLimit", "100000000"))))) {
+            .put("maxOrdersPerMinute", 10_000_000).put("maxOpenOrders", 100_000).put("dailyLossLimit", "100000000"))
+            // The service's scheduled reconciliation runs every 5 minutes; -Dbench.reconIntervalMs= runs it more often.
+            .put("reconciliation", new JsonObject().put("intervalMs", Long.getLong("bench.reconIntervalMs", 300_000L)))))) {
       Api api = new Api(app);
       String admin = api.adminToken();
       List<String> tokens = new ArrayList<>();
