@@ -1101,10 +1101,6 @@ public final class TradingVerticle extends VerticleBase {
     }
 
     /**
-     * Positions and trading cash against the venue's. Executions that arrive meanwhile are applied first, so a busy
-     * account is compared at one venue sequence; after {@code attempts} tries the comparison stands.
-     */
-    /**
      * Positions and cash against the venue's, both as of the same execution: the venue's snapshot says which one it
      * includes. While the account trades, the venue is usually ahead of what its stream has delivered here: the
      * executions up to the snapshot are applied first (those the stream brings meanwhile are skipped by sequence).
