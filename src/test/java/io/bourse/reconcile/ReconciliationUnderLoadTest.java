@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Reconciliation while the accounts keep trading: the venue is always a few executions ahead of what its stream has
- * delivered. A run must compare positions and cash at one point of the execution sequence, never flag executions that
- * are merely in flight, and so never put a healthy account in REDUCING. (Scheduled runs under order entry did: every
+ * delivered. A run must compare positions and cash at one point of the execution sequence, never report executions
+ * in flight as drift, and so never put a healthy account in REDUCING. (Scheduled runs under order entry did: every
  * account of the order-entry benchmark ended up refusing half its orders.)
  */
 class ReconciliationUnderLoadTest {
@@ -100,7 +100,17 @@ class ReconciliationUnderLoadTest {
         assertThat(answered.await(60, TimeUnit.SECONDS)).isTrue();
 
         assertThat(runs).as("runs during the load").hasSizeGreaterThanOrEqualTo(2);
-        assertThat(runs).allSatisfy(run -> assertThat(run.getString("status")).as(run.encodePrettily()).isEqualTo("CLEAN"));
+        // An execution the stream has not delivered yet may be applied by the run itself (reported as repaired); what
+        // must not happen is a finding that needs an operator.
+        assertThat(runs).allSatisfy(run -> assertThat(run.getString("status")).as(run.encodePrettily())
+            .isIn("CLEAN", "REPAIRED"));
+        List<JsonObject> found = new ArrayList<>();
+        runs.forEach(run -> run.getJsonArray("results", new io.vertx.core.json.JsonArray()).forEach(r ->
+            ((JsonObject) r).getJsonArray("discrepancies").forEach(d -> found.add((JsonObject) d))));
+        assertThat(found).allSatisfy(d -> {
+          assertThat(d.getString("type")).as(d.encode()).isNotIn("POSITION_DRIFT", "BALANCE_DRIFT");
+          assertThat(d.getBoolean("repaired")).as(d.encode()).isTrue();
+        });
         assertThat(statuses.keySet()).as("every order answered 201: %s", statuses).containsExactly(201);
         JsonObject control = api.get("/api/v1/trading/control", admin).bodyAsJsonObject();
         assertThat(control.encode()).as("no account was moved to REDUCING").doesNotContain("REDUCING");
