@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A passive checkpoint alone never lets the log start over while writes keep coming: SQLite rewinds the log only
  * when a write transaction begins with every frame copied, and by the time a passive pass ends the writer has appended
- * more. Under steady order entry the log grew without end (1.7 GB after two minutes at 1,000 orders/s), every frame
+ * more. Under steady order entry the log grew without end (1.77 GB within a minute at 1,000 orders/s), every frame
  * went to a new part of the file (a page-cache allocation and an ext4 block reservation per write: 40% of the writer
  * thread's CPU was {@code pwrite}) and every page lookup searched a longer log index. So once the log holds more than
  * {@link #RESTART_FRAMES}, a {@code RESTART} checkpoint follows the passive one: it copies the few frames committed
