@@ -831,10 +831,16 @@ public final class TradingVerticle extends VerticleBase {
     }
 
     private Future<List<VenueExecution>> fetchExecutions(long after, List<VenueExecution> out) {
+      return fetchExecutions(after, Long.MAX_VALUE, out);
+    }
+
+    /** Every execution after {@code after}, page by page, stopping at the page that reaches {@code through}. */
+    private Future<List<VenueExecution>> fetchExecutions(long after, long through, List<VenueExecution> out) {
       return venue.executions(live.accountId, after, PAGE).compose(page -> {
         out.addAll(page.items());
         long last = page.items().isEmpty() ? after : page.items().get(page.items().size() - 1).sequence();
-        return page.more() && last > after ? fetchExecutions(last, out) : Future.succeededFuture(out);
+        return page.more() && last > after && last < through ? fetchExecutions(last, through, out)
+            : Future.succeededFuture(out);
       });
     }
 
@@ -1124,7 +1130,7 @@ public final class TradingVerticle extends VerticleBase {
           });
         }
         Future<List<VenueExecution>> upToCut = live.venueSequence == cut ? Future.succeededFuture(List.of())
-            : fetchExecutions(live.venueSequence, new ArrayList<>());
+            : fetchExecutions(live.venueSequence, cut, new ArrayList<>());
         return upToCut.map(executions -> {
           for (VenueExecution e : executions) {
             if (e.sequence() > live.venueSequence && e.sequence() <= cut) applyExecution(live, e, EventSource.VENUE, runId);
