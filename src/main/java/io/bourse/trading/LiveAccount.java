@@ -47,6 +47,20 @@ final class LiveAccount {
   /** Venue execution sequence up to which reconciliation has verified every execution against local state. */
   long reconSequence;
   long entryNumber;
+  /**
+   * Venue executions up to this sequence were applied (if at all) before this process loaded the account, or while it
+   * lost track of the strays below: reconciliation checks them against the store. Every later execution went through
+   * this process's {@code applyExecution} in sequence order, so one that found its order open here was applied to it,
+   * in the same batch as its fill document, and only the {@linkplain #strays strays} need a look.
+   */
+  private long unvouchedThrough;
+  /**
+   * Sequences of executions after {@link #unvouchedThrough} whose order was not open here when they were applied (a
+   * fill of an order already finished, an order placed at the venue directly): left to reconciliation, and dropped
+   * once a run has covered them. Bounded: past {@link #MAX_STRAYS} the account vouches for nothing it has seen.
+   */
+  private final java.util.TreeSet<Long> strays = new java.util.TreeSet<>();
+  static final int MAX_STRAYS = 10_000;
   /** The operator's limits for this account: they replace the configured defaults where set. */
   io.bourse.trading.domain.risk.RiskLimits limits;
   private final Map<String, Integer> collectedHistory = new HashMap<>();
@@ -88,6 +102,7 @@ final class LiveAccount {
     this.eventSequence = accountDoc.getLong("eventSequence", 0L);
     this.venueSequence = accountDoc.getLong("venueSequence", 0L);
     this.reconSequence = accountDoc.getLong("reconSequence", 0L);
+    this.unvouchedThrough = venueSequence;
     this.entryNumber = accountDoc.getLong("entryNumber", 0L);
     this.limits = TradingJson.limitsFrom(accountDoc.getJsonObject("limits"));
     for (Order order : account.orders()) collectedHistory.put(order.id(), account.historySize(order.id()));
@@ -225,6 +240,29 @@ final class LiveAccount {
               .put("currency", currency).put("entries", items))));
     });
     return docs;
+  }
+
+  /** Notes an execution applied while its order was not open here; reconciliation is to look at it. */
+  void stray(long sequence) {
+    if (strays.size() >= MAX_STRAYS) {
+      unvouchedThrough = Math.max(unvouchedThrough, venueSequence);
+      strays.clear();
+      return;
+    }
+    if (sequence > unvouchedThrough) strays.add(sequence);
+  }
+
+  /**
+   * Whether reconciliation must check an execution of an order no longer in memory against the store: true unless
+   * this process applied it, in sequence, to its open order.
+   */
+  boolean needsStoreCheck(long sequence) {
+    return sequence <= unvouchedThrough || strays.contains(sequence);
+  }
+
+  /** A reconciliation run verified every execution up to {@code sequence}: its strays need no more looks. */
+  void verifiedThrough(long sequence) {
+    strays.headSet(sequence, true).clear();
   }
 
   /** The order as clients see it: live if it is in memory, else its final form if it finished recently, else null. */

@@ -744,9 +744,12 @@ public final class TradingVerticle extends VerticleBase {
         apply(live, orderId, execution.toReport(), source, execution.at() == null ? Instant.now() : execution.at());
       }
       touched = Set.of(orderId);
-    } else if (execution.kind() == VenueExecution.Kind.FILLED) {
-      log.warn("Venue execution {} for order {} that is not open here; left to reconciliation",
-          execution.executionId(), orderId);
+    } else {
+      live.stray(execution.sequence());
+      if (execution.kind() == VenueExecution.Kind.FILLED) {
+        log.warn("Venue execution {} for order {} that is not open here; left to reconciliation",
+            execution.executionId(), orderId);
+      }
     }
     Set<String> orders = touched;
     persist(live, orders, List.of(), requestId).onSuccess(v -> {
@@ -786,6 +789,7 @@ public final class TradingVerticle extends VerticleBase {
   private final class AccountReconciliation {
     private static final int PAGE = 1_000;
     private static final int BULK_THRESHOLD = 100;
+    private static final int READS_IN_FLIGHT = 32;
     private final LiveAccount live;
     private final boolean rebuild;
     private final JsonArray found = new JsonArray();
@@ -814,6 +818,7 @@ public final class TradingVerticle extends VerticleBase {
           .compose(v -> checkBalances(3))
           .compose(v -> {
             if (lastSequence > live.reconSequence) live.reconSequence = lastSequence;
+            live.verifiedThrough(live.reconSequence);
             return persist(live, Set.of(), List.of(), runId);
           })
           .map(v -> new JsonObject().put("accountId", live.accountId).put("tenantId", live.tenantId)
@@ -858,7 +863,8 @@ public final class TradingVerticle extends VerticleBase {
         else ids.add(id);
       }
       if (ids.isEmpty()) return Future.succeededFuture(out);
-      if (ids.size() > BULK_THRESHOLD) {
+      if (rebuild && ids.size() > BULK_THRESHOLD) {
+        // A rebuild looks at the account's whole history: one pass over its orders beats a read per order.
         return store.queryAll(io.bourse.store.Query.in(live.accountId).eq(TradingStore.DOC_TYPE, "order")).map(docs -> {
           for (JsonObject doc : docs) {
             String id = doc.getString("orderId", doc.getString("id"));
@@ -867,20 +873,14 @@ public final class TradingVerticle extends VerticleBase {
           return out;
         });
       }
-      List<Future<?>> reads = new ArrayList<>();
-      for (String id : ids) {
-        reads.add(store.read(live.accountId, TradingStore.orderDocId(id)).onSuccess(d -> {
-          if (d != null) out.put(id, d.body());
-        }));
-      }
-      return Future.all(reads).map(out);
+      return pointReads(List.copyOf(ids), 0, TradingStore::orderDocId, (id, doc) -> out.put(id, doc)).map(out);
     }
 
     /** Execution ids with a fill document in the store, among {@code executionIds}. */
     private Future<Set<String>> storedFills(Set<String> executionIds) {
       Set<String> out = new java.util.HashSet<>();
       if (executionIds.isEmpty()) return Future.succeededFuture(out);
-      if (executionIds.size() > BULK_THRESHOLD) {
+      if (rebuild && executionIds.size() > BULK_THRESHOLD) {
         return store.queryAll(io.bourse.store.Query.in(live.accountId).eq(TradingStore.DOC_TYPE, "fill")).map(docs -> {
           for (JsonObject doc : docs) {
             String id = doc.getString("executionId");
@@ -889,19 +889,32 @@ public final class TradingVerticle extends VerticleBase {
           return out;
         });
       }
-      List<Future<?>> reads = new ArrayList<>();
-      for (String id : executionIds) {
-        reads.add(store.read(live.accountId, TradingStore.fillDocId(id)).onSuccess(d -> {
-          if (d != null) out.add(id);
+      return pointReads(List.copyOf(executionIds), 0, TradingStore::fillDocId, (id, doc) -> out.add(id)).map(out);
+    }
+
+    /**
+     * Point reads of {@code ids} from {@code from} on, {@link #READS_IN_FLIGHT} at a time: a run's cost follows the
+     * executions it covers, not the account's history (a query over every order of the account did), and the store's
+     * readers stay free for the account's other commands in between.
+     */
+    private Future<Void> pointReads(List<String> ids, int from, java.util.function.Function<String, String> docId,
+        java.util.function.BiConsumer<String, JsonObject> found) {
+      if (from >= ids.size()) return Future.succeededFuture();
+      int to = Math.min(ids.size(), from + READS_IN_FLIGHT);
+      List<Future<?>> reads = new ArrayList<>(to - from);
+      for (String id : ids.subList(from, to)) {
+        reads.add(store.read(live.accountId, docId.apply(id)).onSuccess(d -> {
+          if (d != null) found.accept(id, d.body());
         }));
       }
-      return Future.all(reads).map(out);
+      return Future.all(reads).compose(v -> pointReads(ids, to, docId, found));
     }
 
     /**
      * Every execution since the cursor: one newer than the last the shard applied is applied now (a fill that is
      * then new is a MISSING_FILL); an older fill of an order in memory must be applied already; one of an order no
-     * longer in memory must have its fill document, and its order must be one Bourse placed.
+     * longer in memory must have its fill document, and its order must be one Bourse placed (read from the store
+     * unless this process applied it to its open order: {@link LiveAccount#needsStoreCheck}).
      */
     private Future<Void> checkExecutions(List<VenueExecution> executions) {
       executionsChecked = executions.size();
@@ -941,10 +954,12 @@ public final class TradingVerticle extends VerticleBase {
             found(Discrepancy.MISSING_FILL, orderId, "execution " + e.executionId() + " was skipped", applied,
                 applied ? "applied" : null);
           }
-        } else {
+        } else if (rebuild || live.needsStoreCheck(e.sequence())) {
           elsewhere.add(orderId);
           if (isFill) fillsElsewhere.computeIfAbsent(orderId, id -> new ArrayList<>()).add(e);
         }
+        // Else this process applied it, in sequence, to its then open order, in one batch with its fill document:
+        // reading the order back would cost a store read per order and prove nothing more.
       }
       if (skippedFrom != Long.MAX_VALUE) lastSequence = Math.min(lastSequence, skippedFrom - 1);
       return storedOrders(elsewhere).compose(orders -> {

@@ -11,7 +11,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -67,34 +66,15 @@ class ReconciliationApiTest {
 
   private static HttpResponse<Buffer> await(Supplier<HttpResponse<Buffer>> call, Predicate<HttpResponse<Buffer>> done)
       throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    HttpResponse<Buffer> last = call.get();
-    while (!done.test(last) && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      last = call.get();
-    }
-    assertThat(done.test(last)).as("last answer %s %s", last.statusCode(), last.bodyAsString()).isTrue();
-    return last;
+    return ReconcileRuns.await(call, done);
   }
 
-  /** Starts a run for one account and waits for its result. */
   private static JsonObject reconcile(String accountId) throws InterruptedException {
-    HttpResponse<Buffer> started = await(() -> api.post("/api/v1/admin/reconciliation/runs", admin,
-        new JsonObject().put("accountId", accountId)),
-        r -> r.statusCode() == 202 && !r.bodyAsJsonObject().getBoolean("alreadyRunning", false));
-    assertThat(started.getHeader("Location")).endsWith(started.bodyAsJsonObject().getString("id"));
-    String id = started.bodyAsJsonObject().getString("id");
-    return await(() -> api.get("/api/v1/admin/reconciliation/runs/" + id, admin),
-        r -> r.statusCode() == 200 && !"RUNNING".equals(r.bodyAsJsonObject().getString("status"))).bodyAsJsonObject();
+    return ReconcileRuns.reconcile(api, admin, accountId);
   }
 
   private static List<JsonObject> discrepancies(JsonObject run) {
-    List<JsonObject> out = new ArrayList<>();
-    JsonArray results = run.getJsonArray("results", new JsonArray());
-    for (int i = 0; i < results.size(); i++) {
-      results.getJsonObject(i).getJsonArray("discrepancies").forEach(d -> out.add((JsonObject) d));
-    }
-    return out;
+    return ReconcileRuns.discrepancies(run);
   }
 
   private static String accountOf(String token) {
