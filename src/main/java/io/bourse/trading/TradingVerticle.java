@@ -790,6 +790,7 @@ public final class TradingVerticle extends VerticleBase {
     private static final int PAGE = 1_000;
     private static final int BULK_THRESHOLD = 100;
     private static final int READS_IN_FLIGHT = 32;
+    private static final long STREAM_POLL_MS = 20;
     private final LiveAccount live;
     private final boolean rebuild;
     private final JsonArray found = new JsonArray();
@@ -812,6 +813,7 @@ public final class TradingVerticle extends VerticleBase {
       long from = rebuild ? 0 : live.reconSequence;
       lastSequence = from;
       return fetchExecutions(from, new ArrayList<>())
+          .compose(executions -> streamCaughtUp(executions, System.nanoTime()).map(executions))
           .compose(this::checkExecutions)
           .compose(v -> venue.openOrders(live.accountId))
           .compose(this::checkOrders)
@@ -833,6 +835,21 @@ public final class TradingVerticle extends VerticleBase {
       if (orderId != null) d.put("orderId", orderId);
       if (action != null) d.put("action", action);
       found.add(d);
+    }
+
+    /**
+     * Waits, up to the configured grace, until the shard has applied from its stream the executions the venue has
+     * just listed. Under order entry the venue is always a few executions ahead of its stream; a run that applied
+     * those itself reported each as a repaired MISSING_FILL or STATUS_MISMATCH, noise that hid the real ones.
+     */
+    private Future<Void> streamCaughtUp(List<VenueExecution> executions, long startedNanos) {
+      long newest = executions.isEmpty() ? 0 : executions.get(executions.size() - 1).sequence();
+      if (live.venueSequence >= newest) return Future.succeededFuture();
+      long waitedMs = (System.nanoTime() - startedNanos) / 1_000_000;
+      if (waitedMs >= config.reconciliation().streamGraceMs()) return Future.succeededFuture();
+      Promise<Void> later = Promise.promise();
+      vertx.setTimer(STREAM_POLL_MS, t -> later.complete());
+      return later.future().compose(v -> streamCaughtUp(executions, startedNanos));
     }
 
     private Future<List<VenueExecution>> fetchExecutions(long after, List<VenueExecution> out) {

@@ -100,17 +100,12 @@ class ReconciliationUnderLoadTest {
         assertThat(answered.await(60, TimeUnit.SECONDS)).isTrue();
 
         assertThat(runs).as("runs during the load").hasSizeGreaterThanOrEqualTo(2);
-        // An execution the stream has not delivered yet may be applied by the run itself (reported as repaired); what
-        // must not happen is a finding that needs an operator.
-        assertThat(runs).allSatisfy(run -> assertThat(run.getString("status")).as(run.encodePrettily())
-            .isIn("CLEAN", "REPAIRED"));
+        // The venue is always a few executions ahead of its stream: a run waits for the stream to deliver them
+        // rather than apply them itself and report them as missed, so there is nothing to find, repaired or not.
         List<JsonObject> found = new ArrayList<>();
-        runs.forEach(run -> run.getJsonArray("results", new io.vertx.core.json.JsonArray()).forEach(r ->
-            ((JsonObject) r).getJsonArray("discrepancies").forEach(d -> found.add((JsonObject) d))));
-        assertThat(found).allSatisfy(d -> {
-          assertThat(d.getString("type")).as(d.encode()).isNotIn("POSITION_DRIFT", "BALANCE_DRIFT");
-          assertThat(d.getBoolean("repaired")).as(d.encode()).isTrue();
-        });
+        runs.forEach(run -> found.addAll(ReconcileRuns.discrepancies(run)));
+        assertThat(found).as("discrepancies found by the runs").isEmpty();
+        assertThat(runs).allSatisfy(run -> assertThat(run.getString("status")).as(run.encodePrettily()).isEqualTo("CLEAN"));
         assertThat(statuses.keySet()).as("every order answered 201: %s", statuses).containsExactly(201);
         JsonObject control = api.get("/api/v1/trading/control", admin).bodyAsJsonObject();
         assertThat(control.encode()).as("no account was moved to REDUCING").doesNotContain("REDUCING");
