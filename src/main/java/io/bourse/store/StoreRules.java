@@ -95,6 +95,11 @@ public final class StoreRules {
     }
   }
 
+  /** A field an index may cover: a body field, or the write timestamp that {@link #ORDER_BY_TIMESTAMP} orders by. */
+  public static void checkIndexField(String field) {
+    if (!ORDER_BY_TIMESTAMP.equals(field)) checkField(field);
+  }
+
   /** Body field names are inlined into SQL (SQLite JSON paths, Cosmos property paths), so only this shape passes. */
   public static void checkField(String field) {
     if (field == null || !FIELD.matcher(field).matches()) {

@@ -55,8 +55,10 @@ public final class TradingStore {
   public DocumentStore documents() { return store; }
 
   public Future<Void> ensure() {
-    // Only what the queries need: every indexed field costs each document that has it an index entry per write.
-    return store.ensureContainer(ContainerSpec.of(CONTAINER, DOC_TYPE, "status", "orderId", "number", "createdAt"))
+    // Only what the queries need: every index costs each document that has its field an index update per write.
+    // Every document has a docType, so lists by kind newest first (orders, fills) and lookups by kind (positions,
+    // registry, runs) share one index rather than one on docType and one on createdAt.
+    return store.ensureContainer(ContainerSpec.of(CONTAINER, "status", "orderId", "number").withIndex(DOC_TYPE, "createdAt"))
         .mapEmpty();
   }
 

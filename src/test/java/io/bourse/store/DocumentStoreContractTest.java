@@ -53,7 +53,7 @@ public abstract class DocumentStoreContractTest {
     watch = new BlockedThreadWatch();
     vertx = watch.vertx();
     store = await(openStore(vertx, MAX_DOCUMENT_BYTES));
-    await(store.ensureContainer(ContainerSpec.of(ITEMS, "symbol", "price", "seq")));
+    await(store.ensureContainer(ContainerSpec.of(ITEMS, "symbol", "price", "seq", "_ts")));
   }
 
   @AfterAll
@@ -439,7 +439,7 @@ public abstract class DocumentStoreContractTest {
   @Test
   void aClosedStoreFailsFastAsUnavailable() throws Exception {
     DocumentStore other = await(openStore(vertx, MAX_DOCUMENT_BYTES));
-    await(other.ensureContainer(ContainerSpec.of(ITEMS, "symbol", "price", "seq")));
+    await(other.ensureContainer(ContainerSpec.of(ITEMS, "symbol", "price", "seq", "_ts")));
     await(other.upsert(ITEMS, doc("c", new JsonObject())));
     Context context = vertx.getOrCreateContext();
     CompletableFuture<Context> closedOn = new CompletableFuture<>();

@@ -131,7 +131,7 @@ public final class CosmosDocumentStore implements DocumentStore {
   public Future<Void> ensureContainer(ContainerSpec spec) {
     return call("ensureContainer", () -> {
       StoreRules.checkContainer(spec.name());
-      spec.indexedFields().forEach(StoreRules::checkField);
+      spec.indexedFields().forEach(StoreRules::checkIndexField);
       Mono<CosmosContainerResponse> ready;
       if (config.createIfMissing()) {
         CosmosContainerProperties properties = new CosmosContainerProperties(spec.name(), PARTITION_KEY_PATH);
@@ -151,7 +151,7 @@ public final class CosmosDocumentStore implements DocumentStore {
   /** ORDER BY on a field plus the id tiebreaker needs a composite index in Cosmos, in both directions. */
   private static List<List<CompositePath>> compositeIndexes(ContainerSpec spec) {
     List<String> fields = new ArrayList<>(spec.indexedFields());
-    fields.add(StoreRules.ORDER_BY_TIMESTAMP);
+    if (!fields.contains(StoreRules.ORDER_BY_TIMESTAMP)) fields.add(StoreRules.ORDER_BY_TIMESTAMP);
     List<List<CompositePath>> indexes = new ArrayList<>();
     for (String field : fields) {
       for (CompositePathSortOrder order : CompositePathSortOrder.values()) {

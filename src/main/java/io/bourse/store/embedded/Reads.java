@@ -24,6 +24,11 @@ final class Reads {
     return "json_extract(body, '$." + field + "')";
   }
 
+  /** The SQL expression an index covers for {@code field}: its JSON path, or the ts column for the write timestamp. */
+  static String indexExpression(String field) {
+    return field.equals(StoreRules.ORDER_BY_TIMESTAMP) ? "ts" : bodyField(field);
+  }
+
   static Document point(CachedConnection c, String table, String pk, String id) throws SQLException {
     PreparedStatement ps = c.statement("SELECT body, etag, ts, expires_at FROM " + table
         + " WHERE pk = ? AND id = ? AND (expires_at IS NULL OR expires_at > ?)");

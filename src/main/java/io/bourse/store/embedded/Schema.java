@@ -1,6 +1,7 @@
 package io.bourse.store.embedded;
 
 import io.bourse.store.ContainerSpec;
+import io.bourse.store.StoreRules;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -53,6 +54,15 @@ final class Schema {
     }
   }
 
+  /**
+   * The index's name: the write-timestamp index keeps the name it had before indexes were chosen per container, so
+   * existing stores that want it keep it.
+   */
+  static String indexName(String table, List<String> fields) {
+    if (fields.equals(List.of(StoreRules.ORDER_BY_TIMESTAMP))) return "ix_" + table + "__ts";
+    return "ix_" + table + "__p_" + String.join("__", fields).replace('.', '_');
+  }
+
   static Map<String, Integer> containers(Connection c) throws SQLException {
     Map<String, Integer> result = new HashMap<>();
     try (Statement s = c.createStatement();
@@ -67,29 +77,33 @@ final class Schema {
     try (Statement s = c.createStatement()) {
       s.execute("CREATE TABLE IF NOT EXISTS " + table + " (pk TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL,"
           + " etag TEXT NOT NULL, ts INTEGER NOT NULL, expires_at INTEGER, PRIMARY KEY (pk, id))");
-      s.execute("CREATE INDEX IF NOT EXISTS ix_" + table + "__ts ON " + table + " (pk, ts)");
       s.execute("CREATE INDEX IF NOT EXISTS ix_" + table + "__expires ON " + table
           + " (expires_at) WHERE expires_at IS NOT NULL");
-      // Partial indexes: a document without the field costs no index entry. Queries can still use them, because every
-      // filter on a field (field = ?, field > ?) implies it is not null and Reads adds "field IS NOT NULL" when it
-      // orders by a field. In a container holding several kinds of document (trading: orders, fills, ledger, account)
-      // this is most of the write cost: an index per field on every row made each order cost ~10 B-tree pages.
+      // Partial indexes: a document without the (leading) field costs no index entry. Queries can still use them,
+      // because every filter on a field (field = ?, field > ?) implies it is not null and Reads adds "field IS NOT
+      // NULL" when it orders by a field. In a container holding several kinds of document (trading: orders, fills,
+      // ledger, account) this is most of the write cost: an index per field on every row made each order cost ~10
+      // B-tree pages, and each commit writes every page it touched to the WAL.
       Set<String> wanted = new HashSet<>();
-      for (String field : spec.indexedFields()) {
-        String name = "ix_" + table + "__p_" + field.replace('.', '_');
+      for (List<String> fields : spec.indexes()) {
+        String name = indexName(table, fields);
         wanted.add(name);
-        // The expression must be spelled exactly as Reads spells it, or SQLite will not use the index.
-        s.execute("CREATE INDEX IF NOT EXISTS " + name + " ON " + table + " (pk, " + Reads.bodyField(field) + ") WHERE "
-            + Reads.bodyField(field) + " IS NOT NULL");
+        List<String> columns = new ArrayList<>();
+        for (String field : fields) columns.add(Reads.indexExpression(field));
+        // The expressions must be spelled exactly as Reads spells them, or SQLite will not use the index.
+        String leading = columns.get(0);
+        s.execute("CREATE INDEX IF NOT EXISTS " + name + " ON " + table + " (pk, " + String.join(", ", columns) + ")"
+            + (leading.equals("ts") ? "" : " WHERE " + leading + " IS NOT NULL"));
       }
       // Field indexes the spec no longer names (and the full indexes of schema 1) only slow writes down: drop them.
       List<String> stale = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
-          + " AND (name LIKE ? ESCAPE '!' OR name LIKE ? ESCAPE '!')")) {
+          + " AND (name LIKE ? ESCAPE '!' OR name LIKE ? ESCAPE '!' OR name LIKE ? ESCAPE '!')")) {
         ps.setString(1, table);
         String prefix = ("ix_" + table + "__").replace("_", "!_");
         ps.setString(2, prefix + "f!_%");
         ps.setString(3, prefix + "p!_%");
+        ps.setString(4, prefix + "ts");
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) if (!wanted.contains(rs.getString(1))) stale.add(rs.getString(1));
         }

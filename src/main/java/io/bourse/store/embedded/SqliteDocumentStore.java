@@ -160,7 +160,7 @@ public final class SqliteDocumentStore implements DocumentStore {
   public Future<Void> ensureContainer(ContainerSpec spec) {
     return this.<Void>submit(() -> {
       StoreRules.checkContainer(spec.name());
-      spec.indexedFields().forEach(StoreRules::checkField);
+      spec.indexedFields().forEach(StoreRules::checkIndexField);
       return conn -> {
         Schema.ensureContainer(conn.connection(), spec);
         return null;

@@ -41,7 +41,7 @@ class SqliteDocumentStoreTest extends DocumentStoreContractTest {
   void reopeningKeepsDocumentsContainersAndContinuationTokens() throws Exception {
     Path file = Files.createTempDirectory(dir, "reopen").resolve("store.db");
     DocumentStore first = await(open(file));
-    await(first.ensureContainer(new ContainerSpec("kept", List.of("n"), 0)));
+    await(first.ensureContainer(new ContainerSpec("kept", List.of(List.of("n")), 0)));
     for (int i = 0; i < 5; i++) {
       await(first.upsert("kept", doc("k" + i, new JsonObject().put("n", i))));
     }
@@ -150,7 +150,49 @@ class SqliteDocumentStoreTest extends DocumentStoreContractTest {
              + " AND name LIKE 'ix!_c!_mixed!_!_%' ESCAPE '!' ORDER BY name")) {
       List<String> names = new java.util.ArrayList<>();
       while (rs.next()) names.add(rs.getString(1));
-      assertThat(names).containsExactly("ix_c_mixed__expires", "ix_c_mixed__p_kind", "ix_c_mixed__ts");
+      // The write-timestamp index is built only for containers that order by it.
+      assertThat(names).containsExactly("ix_c_mixed__expires", "ix_c_mixed__p_kind");
+    }
+  }
+
+  @Test
+  void anIndexOverSeveralFieldsServesAFilterOnTheFirstOrderedByTheSecondAndTheTimestampIndexIsOptIn() throws Exception {
+    Path file = Files.createTempDirectory(dir, "composite").resolve("store.db");
+    DocumentStore store = await(open(file));
+    try {
+      await(store.ensureContainer(ContainerSpec.of("kinds", "n", "_ts").withIndex("kind", "at")));
+      await(store.upsert("kinds", doc("a", new JsonObject().put("kind", "order").put("at", "2026-01-02"))));
+      await(store.upsert("kinds", doc("b", new JsonObject().put("kind", "order").put("at", "2026-01-03"))));
+      await(store.upsert("kinds", doc("c", new JsonObject().put("kind", "fill").put("at", "2026-01-04"))));
+      await(store.upsert("kinds", doc("d", new JsonObject().put("kind", "order"))));
+      Page newestOrders = await(store.query("kinds", Query.in(pk).eq("kind", "order").orderBy("at", true).build()));
+      assertThat(ids(newestOrders.items())).as("documents without the ordering field are left out").containsExactly("b", "a");
+      Page byTime = await(store.query("kinds", Query.in(pk).orderBy("_ts", false).build()));
+      assertThat(ids(byTime.items())).hasSize(4);
+    } finally {
+      await(store.close());
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+      assertThat(plan(s, "SELECT id FROM c_kinds WHERE pk = 'p' AND json_extract(body, '$.kind') = 'order'"
+          + " AND json_extract(body, '$.at') IS NOT NULL ORDER BY json_extract(body, '$.at') DESC, id DESC"))
+          .contains("ix_c_kinds__p_kind__at");
+      assertThat(plan(s, "SELECT id FROM c_kinds WHERE pk = 'p' AND json_extract(body, '$.kind') = 'fill'"))
+          .contains("ix_c_kinds__p_kind__at");
+      assertThat(plan(s, "SELECT id FROM c_kinds WHERE pk = 'p' ORDER BY ts ASC, id ASC")).contains("ix_c_kinds__ts");
+    }
+    DocumentStore again = await(open(file));
+    try {
+      await(again.ensureContainer(ContainerSpec.of("kinds").withIndex("kind", "at")));
+    } finally {
+      await(again.close());
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'c_kinds'"
+             + " AND name LIKE 'ix!_c!_kinds!_!_%' ESCAPE '!' ORDER BY name")) {
+      List<String> names = new java.util.ArrayList<>();
+      while (rs.next()) names.add(rs.getString(1));
+      assertThat(names).as("indexes no longer named are dropped, the timestamp one included")
+          .containsExactly("ix_c_kinds__expires", "ix_c_kinds__p_kind__at");
     }
   }
 
