@@ -79,7 +79,9 @@ public final class ReconciliationVerticle extends VerticleBase {
     if (config.onStart()) vertx.setTimer(Math.max(1, config.startDelayMs()), t -> trigger("start-up", null, false));
     if (config.intervalMs() > 0) vertx.setPeriodic(config.intervalMs(), t -> trigger("scheduled", null, false));
     // A run the previous process was killed in the middle of stays RUNNING in the store: mark it INTERRUPTED.
-    return store.queryAll(Query.in(PARTITION).eq(TradingStore.DOC_TYPE, "run").eq("status", "RUNNING")).compose(stale -> {
+    return store.queryAll(Query.in(PARTITION).eq(TradingStore.DOC_TYPE, "run").eq("status", "RUNNING")
+        // Ordered by the filtered field, so the embedded store walks the status index rather than every run ever kept.
+        .orderBy("status", false)).compose(stale -> {
       List<Future<Void>> marked = new ArrayList<>();
       for (JsonObject doc : stale) {
         JsonObject run = doc.copy().put("id", doc.getString("runId")).put("status", "INTERRUPTED");
