@@ -107,7 +107,8 @@ public final class SqliteDocumentStore implements DocumentStore {
       t.setDaemon(true);
       return t;
     });
-    this.checkpointer = new WalCheckpointer(url, CHECKPOINT_INTERVAL_MS, CHECKPOINT_RESTART_WAIT_MS);
+    this.checkpointer = new WalCheckpointer(url, config.file().toAbsolutePath(), CHECKPOINT_INTERVAL_MS,
+        CHECKPOINT_RESTART_WAIT_MS);
     this.writerThread = new Thread(this::writeLoop, "bourse-store-writer");
     this.writerThread.setDaemon(true);
   }
