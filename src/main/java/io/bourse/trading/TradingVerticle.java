@@ -844,7 +844,8 @@ public final class TradingVerticle extends VerticleBase {
      */
     private Future<Void> streamCaughtUp(List<VenueExecution> executions, long startedNanos) {
       long newest = executions.isEmpty() ? 0 : executions.get(executions.size() - 1).sequence();
-      if (live.venueSequence >= newest) return Future.succeededFuture();
+      // A disconnected stream delivers nothing: waiting would only stretch a run by the grace for every account.
+      if (live.venueSequence >= newest || !venue.connected()) return Future.succeededFuture();
       long waitedMs = (System.nanoTime() - startedNanos) / 1_000_000;
       if (waitedMs >= config.reconciliation().streamGraceMs()) return Future.succeededFuture();
       Promise<Void> later = Promise.promise();
