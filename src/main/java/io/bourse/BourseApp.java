@@ -33,6 +33,7 @@ import io.bourse.trading.TradingStore;
 import io.bourse.trading.TradingVerticle;
 import io.bourse.venue.PaperVenue;
 import io.bourse.venue.RunningVenue;
+import io.bourse.venue.StreamFilter;
 import io.bourse.venue.Venue;
 import io.bourse.venue.VenueClient;
 import io.vertx.core.DeploymentOptions;
@@ -104,8 +105,11 @@ public final class BourseApp {
           AtomicInteger nextShard = new AtomicInteger();
           return app.deploy("market", () -> new MarketDataVerticle(config.market(), app.store, app.redis, null)
               .meterRegistry(metrics.registry()))
-              .compose(v -> app.deploy("trading", () -> new TradingVerticle(nextShard.getAndIncrement(), shards,
-                  config.trading(), app.tradingStore, app.profiles, app::connectVenue)))
+              .compose(v -> app.deploy("trading", () -> {
+                int shard = nextShard.getAndIncrement();
+                return new TradingVerticle(shard, shards, config.trading(), app.tradingStore, app.profiles,
+                    shardVertx -> app.connectVenue(shardVertx, StreamFilter.partition(shard, shards)));
+              }))
               .compose(v -> app.deploy("reconciliation", () -> new ReconciliationVerticle(
                   config.trading().reconciliation(), app.tradingStore, shards, metrics.registry())))
               .compose(v -> DemoStrategy.ensure(vertx, config, app.profiles, app.tradingStore, app.shardClient()))
@@ -148,16 +152,22 @@ public final class BourseApp {
     }).compose(a -> {
       auth = a;
       return Future.all(tradingStore.ensure(), profiles.ensure());
-    }).compose(v -> PaperVenue.start(vertx, config.venue(), Path.of(config.dataDir()))).map(running -> {
+    }).compose(v -> {
+      // This connection only watches the venue (health); each shard receives its own accounts' executions.
+      return PaperVenue.start(vertx, config.venue(), Path.of(config.dataDir()), StreamFilter.NONE);
+    }).map(running -> {
       venue = running;
       health.register(venueCheck(running));
       return null;
     });
   }
 
-  /** Each shard gets its own connection to the venue (its own report stream), made on the shard's context. */
-  private Future<Venue> connectVenue(Vertx shardVertx) {
-    VenueClient client = VenueClient.create(shardVertx, venue.url(), config.venue().client());
+  /**
+   * Each shard gets its own connection to the venue, made on the shard's context, with a report stream that carries
+   * only its own accounts' executions.
+   */
+  private Future<Venue> connectVenue(Vertx shardVertx, StreamFilter streamFilter) {
+    VenueClient client = VenueClient.create(shardVertx, venue.url(), config.venue().client(), streamFilter);
     return client.firstConnect().map(v -> (Venue) client);
   }
 

@@ -103,7 +103,7 @@ public final class TradingVerticle extends VerticleBase {
     this.venueFactory = venueFactory;
   }
 
-  public static int shardOf(String accountId, int shards) { return Math.floorMod(accountId.hashCode(), shards); }
+  public static int shardOf(String accountId, int shards) { return io.bourse.common.Partitions.of(accountId, shards); }
 
   public static String accountIdFor(String tenantId) { return "PA-" + tenantId; }
 

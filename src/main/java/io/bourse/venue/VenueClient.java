@@ -51,6 +51,7 @@ public final class VenueClient implements Venue {
   private final WebClient web;
   private final WebSocketClient webSockets;
   private final Context streamContext;
+  private final StreamFilter streamFilter;
   private final Promise<Void> firstConnect = Promise.promise();
   private volatile WebSocket socket;
   private volatile boolean closed;
@@ -69,8 +70,9 @@ public final class VenueClient implements Venue {
     }
   }
 
-  private VenueClient(Vertx vertx, URI base, VenueConfig.Client options) {
+  private VenueClient(Vertx vertx, URI base, VenueConfig.Client options, StreamFilter streamFilter) {
     this.vertx = vertx;
+    this.streamFilter = streamFilter;
     this.host = base.getHost();
     this.port = base.getPort();
     this.options = options;
@@ -89,11 +91,16 @@ public final class VenueClient implements Venue {
    * keeps reconnecting; {@link #firstConnect()} completes when it first succeeds.
    */
   public static VenueClient create(Vertx vertx, String baseUrl, VenueConfig.Client options) {
+    return create(vertx, baseUrl, options, StreamFilter.ALL);
+  }
+
+  /** As {@link #create(Vertx, String, VenueConfig.Client)}, with a stream that carries only what {@code filter} keeps. */
+  public static VenueClient create(Vertx vertx, String baseUrl, VenueConfig.Client options, StreamFilter filter) {
     URI base = URI.create(baseUrl);
     if (!"http".equalsIgnoreCase(base.getScheme()) || base.getHost() == null || base.getPort() <= 0) {
       throw new IllegalArgumentException("venue URL must be http://host:port, got '" + baseUrl + "'");
     }
-    VenueClient client = new VenueClient(vertx, base, options);
+    VenueClient client = new VenueClient(vertx, base, options, filter);
     client.streamContext.runOnContext(v -> client.connectStream());
     return client;
   }
@@ -275,7 +282,7 @@ public final class VenueClient implements Venue {
 
   private void connectStream() {
     if (closed) return;
-    webSockets.connect(new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/stream")
+    webSockets.connect(new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/stream" + streamFilter.query())
             .setTimeout(options.connectTimeoutMs()))
         .onSuccess(ws -> {
           if (closed) {
@@ -326,6 +333,12 @@ public final class VenueClient implements Venue {
     if (type.equals("execution")) {
       Registered<VenueExecution> r = reports;
       if (r != null) r.fire(VenueJson.executionFromJson(message));
+    } else if (type.equals("executions")) {
+      Registered<VenueExecution> r = reports;
+      if (r == null) return;
+      for (Object item : message.getJsonArray("items", new io.vertx.core.json.JsonArray())) {
+        if (item instanceof JsonObject execution) r.fire(VenueJson.executionFromJson(execution));
+      }
     } else if (type.equals("error")) {
       log.warn("Venue stream refused a message: {}", message.getJsonObject("error"));
     }
