@@ -31,6 +31,27 @@ public final class Bourse {
 
   private Bourse() {}
 
+  /**
+   * What every Bourse process starts Vert.x with: Netty's native epoll transport where the platform has it (Linux;
+   * its x86-64 library comes with Vert.x). Why: order entry crosses loopback sockets three times per order
+   * (client, venue request, venue stream) and the JDK selector's bookkeeping was a visible part of the event loops'
+   * time; docs/BENCHMARKS.md has the measurement. Elsewhere Vert.x falls back to the JDK transport.
+   */
+  public static VertxOptions vertxOptions() {
+    return new VertxOptions().setPreferNativeTransport(true);
+  }
+
+  /** Says which transport Vert.x runs on, and why not the native one when it was preferred but is not available. */
+  public static void logTransport(Vertx vertx) {
+    if (vertx.isNativeTransportEnabled()) {
+      log.info("Network transport: native (epoll)");
+    } else {
+      Throwable cause = vertx.unavailableNativeTransportCause();
+      log.info("Network transport: JDK NIO (native transport unavailable: {})",
+          cause == null ? "not requested" : cause.toString());
+    }
+  }
+
   public static void main(String[] args) {
     long t0 = System.nanoTime();
     if (args.length > 0 && args[0].equals("venue")) {
@@ -58,7 +79,8 @@ public final class Bourse {
     if (faultProblem != null) exit(EXIT_CONFIG, List.of("config error: " + faultProblem));
 
     Metrics metrics = new Metrics();
-    Vertx vertx = Vertx.builder().with(metrics.applyTo(new VertxOptions())).withMetrics(metrics.factory()).build();
+    Vertx vertx = Vertx.builder().with(metrics.applyTo(vertxOptions())).withMetrics(metrics.factory()).build();
+    logTransport(vertx);
     BourseConfig.Parsed parsed;
     try {
       // The main thread is not a Vert.x thread, so awaiting here blocks no event loop.

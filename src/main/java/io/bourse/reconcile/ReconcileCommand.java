@@ -5,7 +5,6 @@ import io.bourse.config.BourseConfig;
 import io.bourse.config.ConfigLoader;
 import io.bourse.metrics.Metrics;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
@@ -52,7 +51,7 @@ public final class ReconcileCommand {
     String faultProblem = io.bourse.common.FaultPoints.problem();
     if (faultProblem != null) exit(EXIT_CONFIG, List.of("config error: " + faultProblem));
     Metrics metrics = new Metrics();
-    Vertx vertx = Vertx.builder().with(metrics.applyTo(new VertxOptions())).withMetrics(metrics.factory()).build();
+    Vertx vertx = Vertx.builder().with(metrics.applyTo(io.bourse.Bourse.vertxOptions())).withMetrics(metrics.factory()).build();
     BourseConfig.Parsed parsed;
     try {
       // The main thread is not an event loop: awaiting here blocks none.

@@ -70,7 +70,8 @@ public final class PaperVenueCommand {
     String dir = dataDir != null ? dataDir : problems.stringIn(file, "", "dataDir", "./data");
     if (!problems.isEmpty()) exit(EXIT_CONFIG, problems.all().stream().map(p -> "config error: " + p).toList());
 
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(io.bourse.Bourse.vertxOptions());
+    io.bourse.Bourse.logTransport(vertx);
     PaperVenueServer server = new PaperVenueServer(config, Path.of(dir).resolve("venue"));
     String deployment;
     try {

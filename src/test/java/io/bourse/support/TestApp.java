@@ -50,7 +50,7 @@ public final class TestApp implements AutoCloseable {
   public static TestApp start(JsonObject overrides) throws Exception {
     BlockedLogWatch blocked = new BlockedLogWatch();
     Metrics metrics = new Metrics();
-    VertxOptions options = metrics.applyTo(new VertxOptions())
+    VertxOptions options = metrics.applyTo(io.bourse.Bourse.vertxOptions())
         .setBlockedThreadCheckInterval(100)
         // 300 ms, not 200: on a 2-core box shared with Argon2 workers and other JVMs, a busy loop is sometimes simply
         // not scheduled for ~250 ms (seen as two loops "blocked" at once). Real blocking calls (JDBC, sleeps, sync IO)

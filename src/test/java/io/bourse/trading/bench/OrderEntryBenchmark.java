@@ -80,7 +80,8 @@ class OrderEntryBenchmark {
         assertThat(api.get("/api/v1/accounts", token).statusCode()).isEqualTo(200);
         tokens.add(token);
       }
-      Vertx loadVertx = Vertx.vertx();
+      // The load generator and the bare baseline on the same transport as the service.
+      Vertx loadVertx = Vertx.vertx(io.bourse.Bourse.vertxOptions());
       HttpServer bare = loadVertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> req.response()
           .setStatusCode(201).putHeader("Content-Type", "application/json")
           .end(new JsonObject().put("id", UUID.randomUUID().toString()).put("status", "NEW").encode())))
