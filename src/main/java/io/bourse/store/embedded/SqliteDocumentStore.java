@@ -422,6 +422,7 @@ public final class SqliteDocumentStore implements DocumentStore {
         group.add(writes.take());
         writes.drainTo(group, MAX_GROUP - 1);
         if (group.remove(WriteTask.STOP)) stopping = true;
+        checkpointer.passWriterGate();
         commitGroup(group);
         group.clear();
       }
