@@ -71,7 +71,12 @@ public final class SqliteDocumentStore implements DocumentStore {
   private static final int QUEUE_CAPACITY = 16_384;
   private static final long PURGE_INTERVAL_MS = 60_000;
   private static final int BUSY_TIMEOUT_MS = 2_000;
-  private static final long CHECKPOINT_INTERVAL_MS = 200;
+  /**
+   * Short, so each passive pass copies little: at 200 ms a pass copied ~16 MB in one burst of CPU, and on two cores
+   * the orders of that moment waited for it (p99 at 500 orders/s 18.5-23.2 ms over four runs, spikes every 200 ms);
+   * at 50 ms 10.8-20.1 ms (three of four runs ~11 ms), at no more CPU per order (docs/BENCHMARKS.md).
+   */
+  private static final long CHECKPOINT_INTERVAL_MS = 50;
   private static final int CHECKPOINT_RESTART_WAIT_MS = 20;
   private static final long WAL_SIZE_LIMIT_BYTES = 64L * 1024 * 1024;
   private static final int PAGE_CACHE_KIB = 16 * 1024;

@@ -263,7 +263,7 @@ class SqliteDocumentStoreTest extends DocumentStoreContractTest {
       long written = (long) next.get() * 8 * padding.length();
       assertThat(written).as("enough written to tell").isGreaterThan(32L * 1024 * 1024);
       // Without rewinding the log held every frame written (more than the documents' bytes); with it, what a few
-      // 200 ms checkpoint intervals append.
+      // checkpoint intervals append.
       assertThat(largest).isLessThan(written / 2);
       int last = next.get() - 1;
       assertThat(await(store.read("stream", pk, "s" + (last % 500) + "-7")).body().getString("p")).endsWith("" + last);
