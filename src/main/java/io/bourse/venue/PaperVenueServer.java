@@ -47,6 +47,8 @@ public final class PaperVenueServer extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(PaperVenueServer.class);
   private static final int MAX_BODY_BYTES = 65_536;
   private static final int MAX_PAGE = 1_000;
+  /** Largest batch of executions sent as one stream message (an execution alone is always sent). */
+  static final int MAX_STREAM_MESSAGE_CHARS = 64 * 1024;
 
   private final VenueConfig config;
   private final Path journalDir;
@@ -341,11 +343,34 @@ public final class PaperVenueServer extends VerticleBase {
         ws.close((short) 1008, "too slow");
         streams.remove(ws);
       } else {
-        ws.writeTextMessage(pending.size() == 1 ? pending.get(0)
-            : "{\"type\":\"executions\",\"items\":[" + String.join(",", pending) + "]}");
+        send(ws, pending);
       }
       pending.clear();
     }
+  }
+
+  /**
+   * Writes the executions in order, as few messages as fit under {@link #MAX_STREAM_MESSAGE_CHARS} each: a mark that
+   * fills thousands of resting orders must not become one message larger than a client accepts (Vert.x clients take
+   * 256 KiB by default).
+   */
+  private static void send(ServerWebSocket ws, List<String> executions) {
+    if (executions.size() == 1) {
+      ws.writeTextMessage(executions.get(0));
+      return;
+    }
+    StringBuilder batch = new StringBuilder();
+    int inBatch = 0;
+    for (String execution : executions) {
+      if (inBatch > 0 && batch.length() + execution.length() + 2 > MAX_STREAM_MESSAGE_CHARS) {
+        ws.writeTextMessage(batch.append("]}").toString());
+        batch.setLength(0);
+        inBatch = 0;
+      }
+      batch.append(inBatch == 0 ? "{\"type\":\"executions\",\"items\":[" : ",").append(execution);
+      inBatch++;
+    }
+    ws.writeTextMessage(batch.append("]}").toString());
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------------

@@ -119,6 +119,41 @@ class VenueStreamFilterTest {
   }
 
   @Test
+  void aMarkThatFillsHundredsOfOrdersIsSplitIntoMessagesAClientAccepts() throws Exception {
+    List<String> messages = new CopyOnWriteArrayList<>();
+    WebSocket ws = await(vertx.createWebSocketClient().connect(running.server().actualPort(), "127.0.0.1",
+        "/stream"));
+    ws.textMessageHandler(messages::add);
+    mark(vertx, running.url(), BTC, "100");
+    int orders = 400;
+    List<Future<VenueOrderState>> submitted = new ArrayList<>();
+    for (int i = 0; i < orders; i++) {
+      submitted.add(running.venue().submit(new VenueOrder("acc-1", "r" + i, BTC, Side.BUY, OrderType.LIMIT, d("1"),
+          d("90"), null, TimeInForce.GTC)));
+    }
+    submitted.forEach(VenueTesting::await);
+    // One command (this mark) fills every resting order.
+    mark(vertx, running.url(), BTC, "89");
+    List<JsonObject> fills = new CopyOnWriteArrayList<>();
+    eventually("every fill", () -> {
+      fills.clear();
+      for (String text : messages) {
+        JsonObject m = new JsonObject(text);
+        List<JsonObject> items = m.getString("type").equals("executions")
+            ? m.getJsonArray("items").stream().map(JsonObject.class::cast).toList() : List.of(m);
+        items.stream().filter(e -> e.getString("kind").equals("FILLED")).forEach(fills::add);
+      }
+      return fills.size() == orders;
+    });
+    assertThat(messages).allSatisfy(text -> assertThat(text.length())
+        .isLessThanOrEqualTo(PaperVenueServer.MAX_STREAM_MESSAGE_CHARS));
+    long batchesWithFills = messages.stream().filter(t -> t.contains("\"FILLED\"")).count();
+    assertThat(batchesWithFills).as("the fills did not fit one message").isGreaterThan(1);
+    assertThat(fills.stream().map(e -> e.getLong("sequence")).toList()).isSorted();
+    await(ws.close());
+  }
+
+  @Test
   void aStreamQueryTheVenueDoesNotUnderstandIsClosedWithItsReason() throws Exception {
     for (String query : List.of("?partition=2&partitions=2", "?partition=0", "?partitions=0&partition=0",
         "?executions=some", "?executions=none&partition=0&partitions=2", "?shard=1", "?partition=x&partitions=2",
