@@ -151,6 +151,9 @@ public final class SqliteDocumentStore implements DocumentStore {
       // Checkpoints run on their own thread (WalCheckpointer); a reset log is cut back to this size.
       s.execute("PRAGMA wal_autocheckpoint=0");
       s.execute("PRAGMA journal_size_limit=" + WAL_SIZE_LIMIT_BYTES);
+      // Statement journals (what a savepoint or a statement inside the group transaction may need to undo) stay in
+      // memory: by default SQLite spills them to a temporary file past 64 KiB, and rewrites that file on every batch.
+      s.execute("PRAGMA temp_store=MEMORY");
       tunePageAccess(s);
     }
     connection.setAutoCommit(false);

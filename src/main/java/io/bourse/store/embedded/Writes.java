@@ -76,9 +76,23 @@ final class Writes {
     if (ps.executeUpdate() == 0) throw missingOrStale(c, table, pk, id, now);
   }
 
-  /** All operations or none: a savepoint inside the group transaction undoes this batch alone. */
+  /**
+   * All operations or none: a savepoint inside the group transaction undoes this batch alone when one of its
+   * operations fails on its own (a conflict, an ETag mismatch, a missing document). Upserts cannot fail that way; an
+   * SQL error fails the whole group transaction, so a batch of upserts (all of order entry's) needs no savepoint.
+   * Skipping it matters: under a savepoint SQLite copies every page the batch touches into a statement journal, and
+   * under order entry that was as many bytes as the WAL itself, spilled to a temporary file (docs/BENCHMARKS.md).
+   */
   static List<Document> batch(CachedConnection c, String table, String pk, List<BatchOperation> operations,
                               List<String> bodies, int defaultTtl) throws SQLException {
+    if (operations.stream().allMatch(op -> op.kind() == BatchOperation.Kind.UPSERT)) {
+      List<Document> results = new ArrayList<>(operations.size());
+      for (int i = 0; i < operations.size(); i++) {
+        BatchOperation op = operations.get(i);
+        results.add(upsert(c, table, op.document(), bodies.get(i), StoreRules.effectiveTtl(op.document(), defaultTtl)));
+      }
+      return results;
+    }
     c.statement("SAVEPOINT batch").execute();
     List<Document> results = new ArrayList<>(operations.size());
     for (int i = 0; i < operations.size(); i++) {
