@@ -19,9 +19,14 @@ import java.util.List;
 final class Reads {
   private Reads() {}
 
-  /** Field names were checked against [A-Za-z0-9_.]+, so inlining the JSON path is safe. */
+  /** Field names were checked against [A-Za-z0-9_.]+, so inlining the JSON path is safe (and lets indexes match). */
   static String bodyField(String field) {
-    return Schema.extract("body", field);
+    return "json_extract(body, '$." + field + "')";
+  }
+
+  /** The SQL expression an index covers for {@code field}: its JSON path, or the ts column for the write timestamp. */
+  static String indexExpression(String field) {
+    return field.equals(StoreRules.ORDER_BY_TIMESTAMP) ? "ts" : bodyField(field);
   }
 
   static Document point(CachedConnection c, String table, String pk, String id) throws SQLException {
@@ -41,9 +46,9 @@ final class Reads {
    * written between pages never cause duplicates or gaps among the rows that existed throughout. Documents without
    * the ordering field are left out, as Cosmos does.
    */
-  static Page query(CachedConnection c, String table, FieldColumns fieldColumns, Query q, JsonObject after,
-                    ContinuationTokens tokens) throws SQLException {
-    String order = orderExpression(q.orderBy(), fieldColumns);
+  static Page query(CachedConnection c, String table, Query q, JsonObject after, ContinuationTokens tokens)
+      throws SQLException {
+    String order = orderExpression(q.orderBy());
     boolean byId = order.equals("id");
     String direction = q.descending() ? "DESC" : "ASC";
     String beyond = q.descending() ? "<" : ">";
@@ -53,7 +58,7 @@ final class Reads {
     args.add(q.partitionKey());
     args.add(System.currentTimeMillis());
     for (Query.Filter f : q.filters()) {
-      sql.append(" AND ").append(fieldExpression(f.field(), fieldColumns)).append(' ').append(StoreRules.sqlOperator(f.op())).append(" ?");
+      sql.append(" AND ").append(fieldExpression(f.field())).append(' ').append(StoreRules.sqlOperator(f.op())).append(" ?");
       args.add(f.value());
     }
     if (!byId && !order.equals("ts")) sql.append(" AND ").append(order).append(" IS NOT NULL");
@@ -75,10 +80,7 @@ final class Reads {
       args.add(lastId);
     }
     sql.append(" ORDER BY ");
-    // "+id": the tie-break must not make the primary key's index look like the way to the ordering. A query that
-    // filters on the field it orders by (an account's open orders by status) has a constant first term, and SQLite
-    // would then walk the whole partition in id order rather than search the field's index and sort the few rows.
-    if (!byId) sql.append(order).append(' ').append(direction).append(", +");
+    if (!byId) sql.append(order).append(' ').append(direction).append(", ");
     sql.append("id ").append(direction).append(" LIMIT ?");
     args.add(q.limit() + 1);
 
@@ -104,16 +106,14 @@ final class Reads {
     return new Page(items, tokens.encode(q, state));
   }
 
-  private static String orderExpression(String orderBy, FieldColumns fieldColumns) {
+  private static String orderExpression(String orderBy) {
     if (orderBy == null || orderBy.equals(StoreRules.ORDER_BY_ID)) return "id";
     if (orderBy.equals(StoreRules.ORDER_BY_TIMESTAMP)) return "ts";
-    return fieldExpression(orderBy, fieldColumns);
+    return bodyField(orderBy);
   }
 
-  /** A field's column when the table keeps one (it holds exactly the JSON path's value, and indexes cover it). */
-  private static String fieldExpression(String field, FieldColumns fieldColumns) {
-    if (field.equals(StoreRules.ORDER_BY_ID)) return "id";
-    return fieldColumns.contains(field) ? Schema.column(field) : bodyField(field);
+  private static String fieldExpression(String field) {
+    return field.equals(StoreRules.ORDER_BY_ID) ? "id" : bodyField(field);
   }
 
   /** json_extract yields integers for JSON integers and booleans, reals otherwise; bind values to match. */

@@ -56,37 +56,12 @@ final class Schema {
 
   /**
    * The index's name: the write-timestamp index keeps the name it had before indexes were chosen per container, so
-   * existing stores that want it keep it. Field indexes are over field columns ({@code c_}); the {@code p_} indexes
-   * over JSON expressions that came before them are dropped as stale.
+   * existing stores that want it keep it.
    */
   static String indexName(String table, List<String> fields) {
     if (fields.equals(List.of(StoreRules.ORDER_BY_TIMESTAMP))) return "ix_" + table + "__ts";
-    return "ix_" + table + "__c_" + String.join("__", fields).replace('.', '_');
+    return "ix_" + table + "__p_" + String.join("__", fields).replace('.', '_');
   }
-
-  /** The column holding an indexed body field's value; field names match [A-Za-z0-9_.]+, so quoting is enough. */
-  static String column(String field) {
-    return "\"" + COLUMN_PREFIX + field + "\"";
-  }
-
-  /** SQLite's value of {@code field} in the JSON text {@code source}: what a field column holds for its body. */
-  static String extract(String source, String field) {
-    return "json_extract(" + source + ", '$." + field + "')";
-  }
-
-  /** The body fields the table keeps in columns, in column order: every write keeps each of them current. */
-  static List<String> fieldColumns(Connection c, String table) throws SQLException {
-    List<String> fields = new ArrayList<>();
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
-      while (rs.next()) {
-        String name = rs.getString("name");
-        if (name.startsWith(COLUMN_PREFIX)) fields.add(name.substring(COLUMN_PREFIX.length()));
-      }
-    }
-    return List.copyOf(fields);
-  }
-
-  private static final String COLUMN_PREFIX = "f:";
 
   static Map<String, Integer> containers(Connection c) throws SQLException {
     Map<String, Integer> result = new HashMap<>();
@@ -97,30 +72,13 @@ final class Schema {
     return result;
   }
 
-  /**
-   * Creates the table and the spec's indexes, and returns the fields the table keeps in columns.
-   *
-   * <p>Indexed body fields live in columns of their own, set from the body by SQLite's {@code json_extract} on every
-   * write, and the indexes cover those columns rather than JSON expressions. The reason is the cost of updates: SQLite
-   * rewrites the entry of every index whose expression or column an UPDATE sets, changed or not, and a JSON expression
-   * changes with every body. With columns, a write sets only the columns whose values changed (Writes), so updating an
-   * order's fill count no longer rewrites its entries in the id, kind and time indexes, nor an account's balances its
-   * kind entry: 13 % fewer WAL bytes per order in the store's order-write harness (docs/BENCHMARKS.md). A column,
-   * once added, is kept current even if no index names it any more, so it is never stale when an index wants it again.
-   */
-  static List<String> ensureContainer(Connection c, ContainerSpec spec) throws SQLException {
+  static void ensureContainer(Connection c, ContainerSpec spec) throws SQLException {
     String table = "c_" + spec.name();
     try (Statement s = c.createStatement()) {
       s.execute("CREATE TABLE IF NOT EXISTS " + table + " (pk TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL,"
           + " etag TEXT NOT NULL, ts INTEGER NOT NULL, expires_at INTEGER, PRIMARY KEY (pk, id))");
       s.execute("CREATE INDEX IF NOT EXISTS ix_" + table + "__expires ON " + table
           + " (expires_at) WHERE expires_at IS NOT NULL");
-      Set<String> kept = new HashSet<>(fieldColumns(c, table));
-      for (String field : spec.indexedFields()) {
-        if (field.equals(StoreRules.ORDER_BY_TIMESTAMP) || !kept.add(field)) continue;
-        s.execute("ALTER TABLE " + table + " ADD COLUMN " + column(field));
-        s.execute("UPDATE " + table + " SET " + column(field) + " = " + extract("body", field));
-      }
       // Partial indexes: a document without the (leading) field costs no index entry. Queries can still use them,
       // because every filter on a field (field = ?, field > ?) implies it is not null and Reads adds "field IS NOT
       // NULL" when it orders by a field. In a container holding several kinds of document (trading: orders, fills,
@@ -131,22 +89,21 @@ final class Schema {
         String name = indexName(table, fields);
         wanted.add(name);
         List<String> columns = new ArrayList<>();
-        for (String field : fields) columns.add(field.equals(StoreRules.ORDER_BY_TIMESTAMP) ? "ts" : column(field));
+        for (String field : fields) columns.add(Reads.indexExpression(field));
+        // The expressions must be spelled exactly as Reads spells them, or SQLite will not use the index.
         String leading = columns.get(0);
         s.execute("CREATE INDEX IF NOT EXISTS " + name + " ON " + table + " (pk, " + String.join(", ", columns) + ")"
             + (leading.equals("ts") ? "" : " WHERE " + leading + " IS NOT NULL"));
       }
-      // Field indexes the spec no longer names, and the JSON-expression indexes of earlier builds (full, then partial),
-      // only slow writes down: drop them.
+      // Field indexes the spec no longer names (and the full indexes of schema 1) only slow writes down: drop them.
       List<String> stale = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
-          + " AND (name LIKE ? ESCAPE '!' OR name LIKE ? ESCAPE '!' OR name LIKE ? ESCAPE '!' OR name LIKE ? ESCAPE '!')")) {
+          + " AND (name LIKE ? ESCAPE '!' OR name LIKE ? ESCAPE '!' OR name LIKE ? ESCAPE '!')")) {
         ps.setString(1, table);
         String prefix = ("ix_" + table + "__").replace("_", "!_");
         ps.setString(2, prefix + "f!_%");
         ps.setString(3, prefix + "p!_%");
-        ps.setString(4, prefix + "c!_%");
-        ps.setString(5, prefix + "ts");
+        ps.setString(4, prefix + "ts");
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) if (!wanted.contains(rs.getString(1))) stale.add(rs.getString(1));
         }
@@ -159,6 +116,5 @@ final class Schema {
       ps.setInt(2, Math.max(spec.defaultTtlSeconds(), 0));
       ps.executeUpdate();
     }
-    return fieldColumns(c, table);
   }
 }

@@ -87,8 +87,6 @@ public final class SqliteDocumentStore implements DocumentStore {
   private final int maxDocumentBytes;
   private final BlockingQueue<WriteTask> writes = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final Map<String, Integer> containers = new ConcurrentHashMap<>();
-  /** Per container, the body fields its table keeps in columns (Schema#ensureContainer); set on the writer thread. */
-  private final Map<String, FieldColumns> fieldColumns = new ConcurrentHashMap<>();
   private final ExecutorService readers;
   private final ThreadLocal<CachedConnection> readerConnection = new ThreadLocal<>();
   private final List<CachedConnection> readerConnections = new ArrayList<>();
@@ -162,18 +160,7 @@ public final class SqliteDocumentStore implements DocumentStore {
     Schema.migrate(connection);
     tokens = new ContinuationTokens(Schema.tokenSecret(connection));
     containers.putAll(Schema.containers(connection));
-    loadFieldColumns(connection);
     connection.commit();
-    // From here the writer begins and ends its transactions itself (commitGroup), as BEGIN IMMEDIATE.
-    connection.setAutoCommit(true);
-  }
-
-  /** Writer thread (or start-up): what each known container's table keeps in columns, as the database says. */
-  private void loadFieldColumns(Connection connection) throws SQLException {
-    for (String container : containers.keySet()) {
-      String table = "c_" + container;
-      fieldColumns.put(container, new FieldColumns(table, Schema.fieldColumns(connection, table)));
-    }
   }
 
   // ---------------------------------------------------------------- port
@@ -184,8 +171,7 @@ public final class SqliteDocumentStore implements DocumentStore {
       StoreRules.checkContainer(spec.name());
       spec.indexedFields().forEach(StoreRules::checkIndexField);
       return conn -> {
-        String table = "c_" + spec.name();
-        fieldColumns.put(spec.name(), new FieldColumns(table, Schema.ensureContainer(conn.connection(), spec)));
+        Schema.ensureContainer(conn.connection(), spec);
         return null;
       };
     }).onSuccess(v -> containers.put(spec.name(), Math.max(spec.defaultTtlSeconds(), 0)));
@@ -203,33 +189,22 @@ public final class SqliteDocumentStore implements DocumentStore {
 
   @Override
   public Future<Document> replace(String container, Document document, String ifMatch) {
-    return writeDocument(container, document, (conn, columns, row) -> Writes.replace(conn, columns, row, ifMatch));
+    return writeDocument(container, document,
+        (conn, table, doc, body, ttl) -> Writes.replace(conn, table, doc, body, ttl, ifMatch));
   }
 
   @FunctionalInterface
   private interface DocumentWrite {
-    Document run(CachedConnection conn, FieldColumns columns, Writes.Row row) throws SQLException;
+    Document run(CachedConnection conn, String table, Document document, String body, int ttl) throws SQLException;
   }
 
   private Future<Document> writeDocument(String container, Document document, DocumentWrite write) {
     return submit(() -> {
       String table = table(container);
-      Writes.Row row = row(container, table, document, StoreRules.checkDocument(document, maxDocumentBytes),
-          containers.get(container));
-      return conn -> write.run(conn, fieldColumns(container, table), row);
+      String body = StoreRules.checkDocument(document, maxDocumentBytes);
+      int ttl = StoreRules.effectiveTtl(document, containers.get(container));
+      return conn -> write.run(conn, table, document, body, ttl);
     });
-  }
-
-  /** Caller's thread: the row to write, with its column values taken from the body just encoded. */
-  private Writes.Row row(String container, String table, Document document, String body, int defaultTtl) {
-    FieldColumns columns = fieldColumns(container, table);
-    return new Writes.Row(document, body, StoreRules.effectiveTtl(document, defaultTtl), columns,
-        columns.snapshot(document.body()));
-  }
-
-  private FieldColumns fieldColumns(String container, String table) {
-    FieldColumns columns = fieldColumns.get(container);
-    return columns != null ? columns : new FieldColumns(table, List.of());
   }
 
   @Override
@@ -251,13 +226,11 @@ public final class SqliteDocumentStore implements DocumentStore {
       String table = table(container);
       StoreRules.checkBatch(partitionKey, operations);
       int defaultTtl = containers.get(container);
-      List<Writes.Row> rows = new ArrayList<>(operations.size());
+      List<String> bodies = new ArrayList<>(operations.size());
       for (int i = 0; i < operations.size(); i++) {
-        BatchOperation op = operations.get(i);
-        String body = StoreRules.checkBatchOperation(i, partitionKey, op, maxDocumentBytes);
-        rows.add(op.kind() == BatchOperation.Kind.DELETE ? null : row(container, table, op.document(), body, defaultTtl));
+        bodies.add(StoreRules.checkBatchOperation(i, partitionKey, operations.get(i), maxDocumentBytes));
       }
-      return conn -> Writes.batch(conn, table, fieldColumns(container, table), partitionKey, operations, rows);
+      return conn -> Writes.batch(conn, table, partitionKey, operations, bodies, defaultTtl);
     });
   }
 
@@ -277,8 +250,7 @@ public final class SqliteDocumentStore implements DocumentStore {
       String table = table(container);
       StoreRules.checkQuery(query);
       JsonObject after = query.continuation() == null ? null : tokens.decode(query, query.continuation());
-      FieldColumns columns = fieldColumns(container, table);
-      return conn -> Reads.query(conn, table, columns, query, after, tokens);
+      return conn -> Reads.query(conn, table, query, after, tokens);
     });
   }
 
@@ -482,11 +454,6 @@ public final class SqliteDocumentStore implements DocumentStore {
     if (group.isEmpty()) return;
     Object[] outcomes = new Object[group.size()];
     try {
-      // The transaction takes the write lock as it begins. A write starts by reading the row it replaces (Writes), and
-      // a transaction that began as a read cannot take the lock once the checkpointer's RESTART holds it: SQLite fails
-      // it with SQLITE_BUSY at once instead of waiting. (The driver's own IMMEDIATE mode would begin the next
-      // transaction right after each commit and hold the lock between groups, starving the RESTART.)
-      writer.statement("BEGIN IMMEDIATE").execute();
       for (int i = 0; i < group.size(); i++) {
         try {
           outcomes[i] = group.get(i).step().run(writer);
@@ -494,15 +461,13 @@ public final class SqliteDocumentStore implements DocumentStore {
           outcomes[i] = e;
         }
       }
-      writer.statement("COMMIT").execute();
+      writer.connection().commit();
     } catch (SQLException | RuntimeException e) {
       StoreException failure = e instanceof SQLException se ? classify(se)
           : new StoreException(Kind.UNAVAILABLE, "embedded store write failed: " + e.getMessage(), e);
       log.warn("group commit of {} writes failed; none was acknowledged", group.size(), e);
       try {
-        writer.statement("ROLLBACK").execute();
-        // An ensureContainer in the group may have added columns the rollback took away again.
-        loadFieldColumns(writer.connection());
+        writer.connection().rollback();
       } catch (SQLException rollbackFailure) {
         e.addSuppressed(rollbackFailure);
       }

@@ -18,92 +18,49 @@ import java.util.List;
 final class Writes {
   private Writes() {}
 
-  /**
-   * One document to write: its encoded body, its TTL, and {@code values}, the body's column values as
-   * {@link FieldColumns#snapshot} took them from that encoding with {@code columns} (null: set every column).
-   */
-  record Row(Document document, String body, int ttl, FieldColumns columns, Object[] values) {}
-
-  static Document create(CachedConnection c, FieldColumns columns, Row row) throws SQLException {
-    Document d = row.document();
+  static Document create(CachedConnection c, String table, Document d, String body, int ttl) throws SQLException {
     long now = System.currentTimeMillis();
-    Existing existing = existing(c, columns, d);
+    String etag = SqliteDocumentStore.newEtag();
     // An expired row that was not purged yet must not block a create of the same id.
-    if (existing != null && existing.live(now)) {
+    PreparedStatement ps = c.statement("INSERT INTO " + table + " (pk, id, body, etag, ts, expires_at)"
+        + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (pk, id) DO UPDATE SET body = excluded.body,"
+        + " etag = excluded.etag, ts = excluded.ts, expires_at = excluded.expires_at"
+        + " WHERE " + table + ".expires_at IS NOT NULL AND " + table + ".expires_at <= ?");
+    bindRow(ps, d, body, etag, now, ttl);
+    ps.setLong(7, now);
+    if (ps.executeUpdate() == 0) {
       throw new StoreException(Kind.CONFLICT, "document '" + d.id() + "' already exists");
     }
-    return write(c, columns, existing, row, now);
+    return stored(d, etag, now, ttl);
   }
 
-  static Document upsert(CachedConnection c, FieldColumns columns, Row row) throws SQLException {
-    return write(c, columns, existing(c, columns, row.document()), row, System.currentTimeMillis());
-  }
-
-  static Document replace(CachedConnection c, FieldColumns columns, Row row, String ifMatch) throws SQLException {
-    Document d = row.document();
+  static Document upsert(CachedConnection c, String table, Document d, String body, int ttl) throws SQLException {
     long now = System.currentTimeMillis();
-    Existing existing = existing(c, columns, d);
-    if (existing == null || !existing.live(now)) {
-      throw new StoreException(Kind.NOT_FOUND, "document '" + d.id() + "' does not exist");
-    }
-    if (ifMatch != null && !ifMatch.equals(existing.etag())) {
-      throw new StoreException(Kind.PRECONDITION_FAILED, "document '" + d.id() + "' was modified (ETag mismatch)");
-    }
-    return write(c, columns, existing, row, now);
-  }
-
-  /** The row a write replaces: its rowid, ETag, expiry and what its field columns hold. */
-  private record Existing(long rowid, String etag, Long expiresAt, Object[] held) {
-    boolean live(long now) { return expiresAt == null || expiresAt > now; }
-  }
-
-  private static Existing existing(CachedConnection c, FieldColumns columns, Document d) throws SQLException {
-    PreparedStatement ps = c.statement(columns.select());
-    ps.setString(1, d.partitionKey());
-    ps.setString(2, d.id());
-    try (ResultSet rs = ps.executeQuery()) {
-      if (!rs.next()) return null;
-      long rowid = rs.getLong(1);
-      String etag = rs.getString(2);
-      long expiresAt = rs.getLong(3);
-      Long expiry = rs.wasNull() ? null : expiresAt;
-      Object[] held = new Object[columns.fields().size()];
-      for (int i = 0; i < held.length; i++) held[i] = rs.getObject(4 + i);
-      return new Existing(rowid, etag, expiry, held);
-    }
-  }
-
-  /** Inserts the row, or updates it setting only the field columns whose values change (see FieldColumns#update). */
-  private static Document write(CachedConnection c, FieldColumns columns, Existing existing, Row row, long now)
-      throws SQLException {
-    Document d = row.document();
-    String body = row.body();
-    int ttl = row.ttl();
     String etag = SqliteDocumentStore.newEtag();
-    if (existing == null) {
-      PreparedStatement ps = c.statement(columns.insert());
-      ps.setString(1, d.partitionKey());
-      ps.setString(2, d.id());
-      ps.setString(3, body);
-      ps.setString(4, etag);
-      ps.setLong(5, now);
-      bindExpiry(ps, 6, now, ttl);
-      ps.executeUpdate();
-      return stored(d, etag, now, ttl);
-    }
-    long changed = 0;
-    // Values taken with other columns (an ensureContainer came in between) say nothing about these: set them all.
-    Object[] values = row.columns() == columns ? row.values() : null;
-    for (int i = 0; i < existing.held().length; i++) {
-      if (values == null || FieldColumns.changes(values[i], existing.held()[i])) changed |= 1L << i;
-    }
-    PreparedStatement ps = c.statement(columns.update(changed));
+    PreparedStatement ps = c.statement("INSERT INTO " + table + " (pk, id, body, etag, ts, expires_at)"
+        + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (pk, id) DO UPDATE SET body = excluded.body,"
+        + " etag = excluded.etag, ts = excluded.ts, expires_at = excluded.expires_at");
+    bindRow(ps, d, body, etag, now, ttl);
+    ps.executeUpdate();
+    return stored(d, etag, now, ttl);
+  }
+
+  static Document replace(CachedConnection c, String table, Document d, String body, int ttl, String ifMatch)
+      throws SQLException {
+    long now = System.currentTimeMillis();
+    String etag = SqliteDocumentStore.newEtag();
+    PreparedStatement ps = c.statement("UPDATE " + table + " SET body = ?, etag = ?, ts = ?, expires_at = ?"
+        + " WHERE pk = ? AND id = ? AND (expires_at IS NULL OR expires_at > ?) AND (? IS NULL OR etag = ?)");
     ps.setString(1, body);
     ps.setString(2, etag);
     ps.setLong(3, now);
     bindExpiry(ps, 4, now, ttl);
-    ps.setLong(5, existing.rowid());
-    ps.executeUpdate();
+    ps.setString(5, d.partitionKey());
+    ps.setString(6, d.id());
+    ps.setLong(7, now);
+    ps.setString(8, ifMatch);
+    ps.setString(9, ifMatch);
+    if (ps.executeUpdate() == 0) throw missingOrStale(c, table, d.partitionKey(), d.id(), now);
     return stored(d, etag, now, ttl);
   }
 
@@ -126,11 +83,14 @@ final class Writes {
    * Skipping it matters: under a savepoint SQLite copies every page the batch touches into a statement journal, and
    * under order entry that was as many bytes as the WAL itself, spilled to a temporary file (docs/BENCHMARKS.md).
    */
-  static List<Document> batch(CachedConnection c, String table, FieldColumns columns, String pk,
-                              List<BatchOperation> operations, List<Row> rows) throws SQLException {
+  static List<Document> batch(CachedConnection c, String table, String pk, List<BatchOperation> operations,
+                              List<String> bodies, int defaultTtl) throws SQLException {
     if (operations.stream().allMatch(op -> op.kind() == BatchOperation.Kind.UPSERT)) {
       List<Document> results = new ArrayList<>(operations.size());
-      for (Row row : rows) results.add(upsert(c, columns, row));
+      for (int i = 0; i < operations.size(); i++) {
+        BatchOperation op = operations.get(i);
+        results.add(upsert(c, table, op.document(), bodies.get(i), StoreRules.effectiveTtl(op.document(), defaultTtl)));
+      }
       return results;
     }
     c.statement("SAVEPOINT batch").execute();
@@ -139,9 +99,10 @@ final class Writes {
       BatchOperation op = operations.get(i);
       try {
         results.add(switch (op.kind()) {
-          case CREATE -> create(c, columns, rows.get(i));
-          case UPSERT -> upsert(c, columns, rows.get(i));
-          case REPLACE -> replace(c, columns, rows.get(i), op.ifMatch());
+          case CREATE -> create(c, table, op.document(), bodies.get(i), StoreRules.effectiveTtl(op.document(), defaultTtl));
+          case UPSERT -> upsert(c, table, op.document(), bodies.get(i), StoreRules.effectiveTtl(op.document(), defaultTtl));
+          case REPLACE -> replace(c, table, op.document(), bodies.get(i),
+              StoreRules.effectiveTtl(op.document(), defaultTtl), op.ifMatch());
           case DELETE -> {
             delete(c, table, pk, op.id(), op.ifMatch());
             yield null;
@@ -175,6 +136,16 @@ final class Writes {
           ? new StoreException(Kind.PRECONDITION_FAILED, "document '" + id + "' was modified (ETag mismatch)")
           : new StoreException(Kind.NOT_FOUND, "document '" + id + "' does not exist");
     }
+  }
+
+  private static void bindRow(PreparedStatement ps, Document d, String body, String etag, long now, int ttl)
+      throws SQLException {
+    ps.setString(1, d.partitionKey());
+    ps.setString(2, d.id());
+    ps.setString(3, body);
+    ps.setString(4, etag);
+    ps.setLong(5, now);
+    bindExpiry(ps, 6, now, ttl);
   }
 
   private static void bindExpiry(PreparedStatement ps, int index, long now, int ttl) throws SQLException {
