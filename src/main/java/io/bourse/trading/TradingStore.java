@@ -56,12 +56,16 @@ public final class TradingStore {
 
   public DocumentStore documents() { return store; }
 
+  /**
+   * Only what the queries need: every index costs each document that has its field an index update per write.
+   * Every document has a docType, so lists by kind newest first (orders, fills) and lookups by kind (positions,
+   * registry, runs) share one index rather than one on docType and one on createdAt.
+   */
+  public static final ContainerSpec SPEC =
+      ContainerSpec.of(CONTAINER, "status", "orderId", "number").withIndex(DOC_TYPE, "createdAt");
+
   public Future<Void> ensure() {
-    // Only what the queries need: every index costs each document that has its field an index update per write.
-    // Every document has a docType, so lists by kind newest first (orders, fills) and lookups by kind (positions,
-    // registry, runs) share one index rather than one on docType and one on createdAt.
-    return store.ensureContainer(ContainerSpec.of(CONTAINER, "status", "orderId", "number").withIndex(DOC_TYPE, "createdAt"))
-        .mapEmpty();
+    return store.ensureContainer(SPEC).mapEmpty();
   }
 
   /** Lifecycle events kept inside the order document; an order with more keeps the rest as event documents. */
