@@ -453,6 +453,7 @@ public final class SqliteDocumentStore implements DocumentStore {
   private void commitGroup(List<WriteTask> group) {
     if (group.isEmpty()) return;
     Object[] outcomes = new Object[group.size()];
+    long started = System.nanoTime();
     try {
       for (int i = 0; i < group.size(); i++) {
         try {
@@ -473,6 +474,7 @@ public final class SqliteDocumentStore implements DocumentStore {
       }
       Arrays.fill(outcomes, failure);
     }
+    slowCommits.record(System.nanoTime() - started, group.size());
     // One hand-off per caller context rather than per write: with many writers on few event loops this saves most
     // of the cross-thread wake-ups, and keeps completions in commit order within each context.
     Map<Context, List<Runnable>> completions = new IdentityHashMap<>();
@@ -483,6 +485,38 @@ public final class SqliteDocumentStore implements DocumentStore {
     }
     completions.forEach((context, runs) -> context.runOnContext(v -> runs.forEach(Runnable::run)));
   }
+
+  /**
+   * Group commits slower than {@link #SLOW_COMMIT_MS}, logged at most once per {@link #SLOW_LOG_INTERVAL_MS} with how
+   * many there were: every caller in the group waited that long, so a latency spike in order entry can be told apart
+   * from one elsewhere. Writer thread only.
+   */
+  private static final class SlowCommits {
+    private long count;
+    private long worstNanos;
+    private int worstGroup;
+    private long loggedAt;
+
+    void record(long nanos, int groupSize) {
+      if (nanos < TimeUnit.MILLISECONDS.toNanos(SLOW_COMMIT_MS)) return;
+      count++;
+      if (nanos > worstNanos) {
+        worstNanos = nanos;
+        worstGroup = groupSize;
+      }
+      long now = System.currentTimeMillis();
+      if (now - loggedAt < SLOW_LOG_INTERVAL_MS) return;
+      log.warn("{} group commit(s) took over {} ms since the last report, the slowest {} ms for {} writes",
+          count, SLOW_COMMIT_MS, TimeUnit.NANOSECONDS.toMillis(worstNanos), worstGroup);
+      loggedAt = now;
+      count = 0;
+      worstNanos = 0;
+    }
+  }
+
+  private static final long SLOW_COMMIT_MS = 100;
+  private static final long SLOW_LOG_INTERVAL_MS = 10_000;
+  private final SlowCommits slowCommits = new SlowCommits();
 
   private void shutdownConnections() {
     checkpointer.stop();

@@ -83,6 +83,40 @@ class SqliteDocumentStoreTest extends DocumentStoreContractTest {
   }
 
   @Test
+  void aSlowGroupCommitIsReportedOnceWithTheWritesItHeldUp() throws Exception {
+    Path file = Files.createTempDirectory(dir, "slow").resolve("store.db");
+    ch.qos.logback.classic.Logger storeLog =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(SqliteDocumentStore.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    storeLog.addAppender(lines);
+    DocumentStore store = await(open(file));
+    try {
+      await(store.ensureContainer(ContainerSpec.of("items")));
+      await(store.upsert("items", doc("fast", new JsonObject().put("v", 1))));
+      assertThat(lines.list).noneMatch(e -> e.getFormattedMessage().contains("group commit"));
+      try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + file);
+           Statement s = other.createStatement()) {
+        // Another connection holds the write lock for 300 ms: the writer's next commit waits for it (busy timeout).
+        s.execute("BEGIN IMMEDIATE");
+        Future<Document> held = store.upsert("items", doc("held", new JsonObject().put("v", 2)));
+        Thread.sleep(300);
+        s.execute("ROLLBACK");
+        await(held);
+      }
+      assertThat(lines.list).filteredOn(e -> e.getFormattedMessage().contains("group commit")).singleElement()
+          .satisfies(e -> {
+            assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+            assertThat(e.getFormattedMessage()).startsWith("1 group commit(s) took over 100 ms").endsWith("for 1 writes");
+          });
+    } finally {
+      storeLog.detachAppender(lines);
+      await(store.close());
+    }
+  }
+
+  @Test
   void aFileFromANewerSchemaIsRefused() throws Exception {
     Path file = Files.createTempDirectory(dir, "newer").resolve("store.db");
     await(await(open(file)).close());
