@@ -487,9 +487,9 @@ public final class SqliteDocumentStore implements DocumentStore {
   }
 
   /**
-   * Group commits slower than {@link #SLOW_COMMIT_MS}, logged at most once per {@link #SLOW_LOG_INTERVAL_MS} with how
-   * many there were: every caller in the group waited that long, so a latency spike in order entry can be told apart
-   * from one elsewhere. Writer thread only.
+   * Group commits slower than {@link #SLOW_COMMIT_MS}: every caller in the group waited that long, so a latency spike
+   * in order entry can be told apart from one elsewhere. At most one warning per {@link #SLOW_LOG_INTERVAL_MS}; slow
+   * commits in between are counted into the next one. Writer thread only.
    */
   private static final class SlowCommits {
     private long count;
